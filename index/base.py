@@ -1,0 +1,86 @@
+"""The index interface every backend implements (embedded SQLite, Elasticsearch).
+
+Other stages only see this module: they hand over Article records and ask
+SearchRequests; they never build a backend query themselves.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Iterator, Literal, Optional
+
+from veille.record import Article
+
+FACET_FIELDS = ("themes", "markets", "source", "lang", "actors")
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""                       # expert syntax, see index/query.py
+    themes: list[str] = field(default_factory=list)
+    markets: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    lang: Optional[str] = None
+    since: Optional[datetime] = None      # on `published` (inclusive)
+    until: Optional[datetime] = None      # exclusive
+    sort: Literal["relevance", "date"] = "relevance"
+    limit: int = 10
+    offset: int = 0
+    facets: bool = True
+
+
+@dataclass
+class Hit:
+    article: Article
+    score: float
+    snippet: str                          # HTML-escaped, matched words in <mark>
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]     # field -> value -> count
+
+
+@dataclass
+class UpsertReport:
+    indexed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+
+
+class QuerySyntaxError(ValueError):
+    """A malformed expert query; the message says where and what, in French."""
+
+
+class IndexBackend(ABC):
+    @abstractmethod
+    def upsert(self, articles: Iterable[Article]) -> UpsertReport:
+        """Insert or replace articles by id; a re-run never duplicates."""
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Ranked search with facets; raises QuerySyntaxError on a bad query."""
+
+    @abstractmethod
+    def get(self, article_id: str) -> Optional[Article]:
+        ...
+
+    @abstractmethod
+    def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
+        """Every article matching the request (no limit), newest first."""
+
+    @abstractmethod
+    def count(self) -> int:
+        ...
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,345 @@
+"""Configuration: the YAML files of a config folder, validated on load.
+
+A config folder holds settings.yaml, sources.yaml, themes.yaml, markets.yaml,
+actors.yaml and profiles.yaml. An overlay folder (the demo's) may replace any
+of them. Every file is validated before anything is written; the first problem
+raises ConfigError naming the file, the line, the key and what is wrong.
+Secrets never live here: settings name environment variables instead.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+FILES = ("settings", "sources", "themes", "markets", "actors", "profiles")
+
+
+class ConfigError(Exception):
+    """An invalid configuration: the message names the file, key and problem."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- settings.yaml -------------------------------------------------------
+
+class IndexSettings(Strict):
+    backend: Literal["sqlite", "elasticsearch"] = "sqlite"
+    path: str = "index.sqlite"
+    url_env: str = "VEILLE_ES_URL"
+
+
+class CrawlSettings(Strict):
+    user_agent: str = "veille/0.1 (+https://github.com/veille-poles/veille; veille@example.org)"
+    obey_robots: bool = True
+    download_timeout: float = Field(20.0, gt=0)
+    max_page_bytes: int = Field(5_000_000, gt=1000)
+    concurrent_requests: int = Field(16, ge=1)
+    concurrent_per_domain: int = Field(2, ge=1)
+    download_delay: float = Field(0.25, ge=0)
+    max_entries_per_feed: int = Field(100, ge=1)
+    extract_processes: int = Field(0, ge=0)  # 0: one per core
+
+
+class EnrichSettings(Strict):
+    model_fr: str = "fr_core_news_sm"
+    batch_size: int = Field(32, ge=1)
+    min_label_score: float = Field(1.5, ge=0)
+    max_labels: int = Field(4, ge=1)
+
+
+class WebSettings(Strict):
+    base_url: str = "http://127.0.0.1:8000"
+
+
+class Settings(Strict):
+    data_dir: str = "data"
+    timezone: str = "Europe/Paris"
+    language: Literal["fr", "en"] = "fr"
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    enrich: EnrichSettings = Field(default_factory=EnrichSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"fuseau horaire inconnu : {value!r} (exemple : Europe/Paris)")
+        return value
+
+
+# --- sources.yaml --------------------------------------------------------
+
+class Source(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    kind: Literal["feed"] = "feed"
+    url: str
+    lang: Optional[Literal["fr", "en"]] = None
+    themes: list[str] = Field(default_factory=list)
+    markets: list[str] = Field(default_factory=list)
+    group: str = "default"
+    enabled: bool = True
+    allow_private: bool = False  # only for loopback fixture sites, never production
+
+    @field_validator("url")
+    @classmethod
+    def http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"URL invalide : {value!r} (attendu : http:// ou https://)")
+        return value
+
+
+# --- themes.yaml / markets.yaml -----------------------------------------
+
+class Terms(Strict):
+    fr: dict[str, float] = Field(default_factory=dict)
+    en: dict[str, float] = Field(default_factory=dict)
+
+
+class NegativeTerms(Strict):
+    fr: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class Category(Strict):
+    """A theme (technology domain) or a market, with its weighted thesaurus."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str
+    label_en: str = ""
+    description: str = ""
+    clusters: list[str] = Field(default_factory=list)
+    terms: Terms
+    negative: NegativeTerms = Field(default_factory=NegativeTerms)
+
+    @model_validator(mode="after")
+    def has_terms(self) -> "Category":
+        if not self.terms.fr and not self.terms.en:
+            raise ValueError("au moins un terme (terms.fr ou terms.en) est requis")
+        return self
+
+
+# --- actors.yaml ---------------------------------------------------------
+
+ActorType = Literal["company", "lab", "university", "cluster", "public-body", "investor", "person"]
+
+
+class Actor(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    type: ActorType
+    aliases: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    url: str = ""
+
+
+# --- profiles.yaml -------------------------------------------------------
+
+class Profile(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    recipients: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    markets: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    query: str = ""
+    language: Literal["fr", "en"] = "fr"
+    frequency: Literal["weekly", "daily"] = "weekly"
+
+    @field_validator("recipients")
+    @classmethod
+    def emails(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.match(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$", value):
+                raise ValueError(f"adresse e-mail invalide : {value!r}")
+        return values
+
+
+class Config(BaseModel):
+    settings: Settings
+    sources: list[Source]
+    themes: list[Category]
+    markets: list[Category]
+    actors: list[Actor]
+    profiles: list[Profile]
+    folder: Path
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def profile(self, profile_id: str) -> Profile:
+        for p in self.profiles:
+            if p.id == profile_id:
+                return p
+        known = ", ".join(p.id for p in self.profiles) or "aucun"
+        raise ConfigError(f"profil inconnu : {profile_id!r} (profils définis : {known})")
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(os.environ.get("VEILLE_DATA") or self.settings.data_dir).expanduser()
+
+    @property
+    def theme_ids(self) -> set[str]:
+        return {t.id for t in self.themes}
+
+    @property
+    def market_ids(self) -> set[str]:
+        return {m.id for m in self.markets}
+
+
+# --- loading -------------------------------------------------------------
+
+_SCHEMAS: dict[str, tuple[str | None, Any]] = {
+    "settings": (None, Settings),
+    "sources": ("sources", Source),
+    "themes": ("themes", Category),
+    "markets": ("markets", Category),
+    "actors": ("actors", Actor),
+    "profiles": ("profiles", Profile),
+}
+
+
+def _line_of(node: yaml.Node | None, path: tuple) -> int | None:
+    """Line (1-based) of the YAML node at a pydantic error location."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _key_path(path: tuple) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text or "(racine)"
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: le fichier n'est pas en UTF-8 ({exc.reason})")
+    try:
+        return yaml.safe_load(raw), yaml.compose(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", ligne {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}{where}: YAML illisible : {problem}")
+
+
+def _validate_file(name: str, path: Path) -> Any:
+    data, node = _read_yaml(path)
+    list_key, model = _SCHEMAS[name]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: le fichier doit contenir un dictionnaire (clé: valeur)")
+    try:
+        if list_key is None:
+            return model.model_validate(data)
+        extra = set(data) - {list_key}
+        if extra:
+            raise ConfigError(f"{path}, ligne {_line_of(node, (sorted(extra)[0],))}: "
+                              f"clé inconnue {sorted(extra)[0]!r} (attendu : {list_key!r})")
+        items = data.get(list_key) or []
+        if not isinstance(items, list):
+            raise ConfigError(f"{path}: {list_key!r} doit être une liste")
+        parsed = []
+        for i, item in enumerate(items):
+            try:
+                parsed.append(model.model_validate(item))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise _error(path, node, (list_key, i, *err["loc"]), err)
+        return parsed
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise _error(path, node, tuple(err["loc"]), err)
+
+
+def _error(path: Path, node, loc: tuple, err: dict) -> ConfigError:
+    line = _line_of(node, loc)
+    where = f", ligne {line}" if line else ""
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = "clé inconnue"
+    elif err["type"] == "missing":
+        message = "clé obligatoire absente"
+    return ConfigError(f"{path}{where}: {_key_path(loc)}: {message}")
+
+
+def _duplicates(items, what: str, path: Path) -> None:
+    seen = set()
+    for item in items:
+        if item.id in seen:
+            raise ConfigError(f"{path}: {what} en double : {item.id!r}")
+        seen.add(item.id)
+
+
+def load_config(folder: str | Path, overlay: str | Path | None = None) -> Config:
+    """Load and validate a config folder (optionally overlaid). Raises ConfigError."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: dossier de configuration introuvable")
+    paths: dict[str, Path] = {}
+    for name in FILES:
+        candidates = [Path(overlay) / f"{name}.yaml"] if overlay else []
+        candidates.append(folder / f"{name}.yaml")
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None and name in ("themes", "markets", "sources"):
+            raise ConfigError(f"{folder / (name + '.yaml')}: fichier obligatoire absent")
+        if found is not None:
+            paths[name] = found
+    loaded = {name: _validate_file(name, path) for name, path in paths.items()}
+    loaded.setdefault("settings", Settings())
+    loaded.setdefault("actors", [])
+    loaded.setdefault("profiles", [])
+    config = Config(folder=folder, **loaded)
+    _check_references(config, paths)
+    return config
+
+
+def _check_references(config: Config, paths: dict[str, Path]) -> None:
+    for name in ("sources", "themes", "markets", "actors", "profiles"):
+        if name in paths:
+            _duplicates(getattr(config, name), "identifiant", paths[name])
+    themes, markets = config.theme_ids, config.market_ids
+    source_ids = {s.id for s in config.sources}
+    for i, source in enumerate(config.sources):
+        _known(source.themes, themes, paths["sources"], f"sources[{i}].themes", "thème")
+        _known(source.markets, markets, paths["sources"], f"sources[{i}].markets", "marché")
+    for i, actor in enumerate(config.actors):
+        _known(actor.themes, themes, paths.get("actors"), f"actors[{i}].themes", "thème")
+    for i, profile in enumerate(config.profiles):
+        where = paths.get("profiles")
+        _known(profile.themes, themes, where, f"profiles[{i}].themes", "thème")
+        _known(profile.markets, markets, where, f"profiles[{i}].markets", "marché")
+        _known(profile.sources, source_ids, where, f"profiles[{i}].sources", "source")
+
+
+def _known(values, allowed, path, key, what) -> None:
+    for value in values:
+        if value not in allowed:
+            raise ConfigError(f"{path}: {key}: {what} inconnu {value!r}")
