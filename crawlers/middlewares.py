@@ -1,0 +1,60 @@
+"""Cross-cutting crawl rules, enabled by settings (Scrapy's way)."""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+
+from veille.spool import Spool
+
+
+class KnownPageFilter:
+    """Spider middleware: article pages already collected are not fetched again."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        with Spool(crawler.settings.get("VEILLE_SPOOL")) as spool:
+            self.known = spool.known_page_urls()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_output(self, response, result, spider=None):
+        for item in result:
+            if isinstance(item, scrapy.Request) and item.meta.get("article_url") in self.known:
+                source = item.meta["source"]["id"]
+                self.crawler.spider.report.sources[source].known += 1
+                continue
+            yield item
+
+
+def _is_public(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except socket.gaierror:
+        return True  # the download itself will report the DNS failure
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return False
+    return True
+
+
+class PrivateAddressGuard:
+    """Downloader middleware: refuse non-http(s) URLs and private, loopback,
+    link-local or metadata addresses unless the request's source is marked
+    `allow_private` (only the local fixture web is)."""
+
+    def process_request(self, request, spider=None):
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https"):
+            raise IgnoreRequest(f"schéma refusé : {parts.scheme}")
+        if request.meta.get("source", {}).get("allow_private"):
+            return None
+        if not _is_public(parts.hostname or ""):
+            raise IgnoreRequest(f"adresse privée refusée : {parts.hostname}")
+        return None

@@ -1,0 +1,61 @@
+"""Run a crawl in its own process.
+
+Twisted's reactor cannot be restarted, so each crawl runs in a child Python
+process (`python -m crawlers.run JOB.json`); the parent (pipeline, scheduler,
+tests) can crawl as often as it likes. The child writes fetched pages to the
+spool as they arrive, so a killed crawl keeps what it had fetched.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from veille.config import CrawlSettings, Source
+
+
+class CrawlError(RuntimeError):
+    pass
+
+
+def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path) -> dict:
+    """Crawl the given sources into the spool; returns the per-source report."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="veille-crawl-") as tmp:
+        job = Path(tmp) / "job.json"
+        report = Path(tmp) / "report.json"
+        job.write_text(json.dumps({
+            "sources": [s.model_dump() for s in sources],
+            "settings": settings.model_dump(),
+            "spool": str(spool_path),
+            "log_file": str(log_file),
+            "report": str(report),
+        }), encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "crawlers.run", str(job)], capture_output=True, text=True)
+        if done.returncode != 0 or not report.exists():
+            detail = (done.stderr or "").strip().splitlines()[-5:]
+            raise CrawlError(f"le processus de collecte a échoué (code {done.returncode}) : "
+                             + " | ".join(detail) + f" — journal : {log_file}")
+        return json.loads(report.read_text(encoding="utf-8"))
+
+
+def main(job_path: str) -> None:
+    from scrapy.crawler import CrawlerProcess
+
+    from crawlers.settings import scrapy_settings
+    from crawlers.spiders.feeds import FeedSpider
+
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+    settings = CrawlSettings(**job["settings"])
+    process = CrawlerProcess(scrapy_settings(settings, job["spool"], job["log_file"]), install_root_handler=True)
+    crawler = process.create_crawler(FeedSpider)
+    process.crawl(crawler, sources=job["sources"], max_entries=settings.max_entries_per_feed)
+    process.start()
+    Path(job["report"]).write_text(json.dumps(crawler.spider.report.to_dict(), ensure_ascii=False),
+                                   encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

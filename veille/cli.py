@@ -1,0 +1,237 @@
+"""The `veille` command line."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from veille.config import Config, ConfigError, load_config
+
+app = typer.Typer(help="veille : veille technologique et marché pour les pôles de compétitivité.",
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+DEMO_OVERLAY = "demo"
+ConfigOption = typer.Option(None, "--config", help="Dossier de configuration (défaut : ./config ou $VEILLE_CONFIG).")
+DemoOption = typer.Option(False, "--demo", help="Utiliser la configuration et les données de la démo.")
+
+
+def _config_dir(config_dir: Optional[Path]) -> Path:
+    return Path(config_dir or os.environ.get("VEILLE_CONFIG") or "config")
+
+
+def load(config_dir: Optional[Path] = None, demo: bool = False) -> Config:
+    """Load the config or exit with code 2 and one message naming the culprit."""
+    folder = _config_dir(config_dir)
+    try:
+        return load_config(folder, overlay=folder / DEMO_OVERLAY if demo else None)
+    except ConfigError as exc:
+        err_console.print(f"[bold red]Configuration invalide[/] — {escape(str(exc))}")
+        raise typer.Exit(2)
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    level = logging.DEBUG if verbose else (logging.WARNING if sys.stderr.isatty() else logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+
+
+STAGE_LABELS = {"crawl": "collecte", "extract": "extraction", "enrich": "enrichissement",
+                "index": "indexation", "digest": "synthèses"}
+
+
+def _print_report(report) -> None:
+    table = Table(title="Étapes", show_lines=False)
+    table.add_column("étape")
+    table.add_column("résultat")
+    table.add_column("durée", justify="right")
+    for stage, counts in report.counts.items():
+        table.add_row(STAGE_LABELS.get(stage, stage), ", ".join(f"{k}={v}" for k, v in counts.items()),
+                      f"{report.seconds.get(stage, 0):.1f} s")
+    console.print(table)
+    if report.errors:
+        console.print(f"[yellow]{len(report.errors)} problème(s) signalé(s) :[/]")
+        for error in report.errors:
+            where = " ".join(x for x in (error["source"], error["url"]) if x)
+            console.print(f"  • [{error['stage']}] {escape(where)} — {escape(error['reason'])}")
+    if not report.ok:
+        err_console.print(f"[bold red]Échec à l'étape {STAGE_LABELS.get(report.failed_stage)}[/] : "
+                          f"{escape(report.failure)} — rien de ce qui a été collecté n'est perdu ; "
+                          "relancez la commande pour reprendre.")
+
+
+def _run(config: Config, verbose: bool = False):
+    from veille.pipeline import Pipeline
+
+    _setup_logging(verbose)
+    pipeline = Pipeline(config)
+    try:
+        with console.status("Traitement en cours…") as status:
+            pipeline.on_stage = lambda stage, counts: status.update(f"Étape terminée : {STAGE_LABELS[stage]}…")
+            report = pipeline.run()
+    finally:
+        pipeline.close()
+    return report
+
+
+@app.command()
+def run(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(False, "--verbose", "-v")):
+    """Collecter, enrichir, indexer et produire les synthèses avec les sources de la configuration."""
+    config = load(config_dir)
+    report = _run(config, verbose)
+    _print_report(report)
+    for path in report.digests:
+        console.print(f"Synthèse : {path}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def demo(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(False, "--verbose", "-v")):
+    """Lancer la démo : un web d'actualités local, tout le pipeline, une synthèse."""
+    from veille.demo import DemoWeb
+
+    config = load(config_dir, demo=True)
+    with DemoWeb() as web:
+        config = web.bind(config)
+        console.print(f"Web d'actualités local : {', '.join(web.bases.values())}")
+        report = _run(config, verbose)
+    _print_report(report)
+    console.print(f"\nArticles dans l'index : [bold]{report.index_total}[/] (données : {config.data_dir})")
+    for path in report.digests:
+        console.print(f"Synthèse Zoom-Marché : {path}")
+    console.print("\nRecherches à essayer :")
+    for example in ('veille search --demo "laser"',
+                    'veille search --demo "nanosatellite" --theme aeronautique-spatial',
+                    'veille search --demo "hydrogène OR éolien" --market energie --limit 5'):
+        console.print(f"  {example}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _parse_date(value: Optional[str]) -> Optional[datetime]:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        err_console.print(f"[red]Date invalide : {escape(value)} (format AAAA-MM-JJ)[/]")
+        raise typer.Exit(2)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument("", help='Requête experte : mots, "phrases", AND/OR/NOT, theme:, market:, …'),
+    theme: list[str] = typer.Option([], "--theme", help="Filtrer par thème (répétable)."),
+    market: list[str] = typer.Option([], "--market", help="Filtrer par marché (répétable)."),
+    source: list[str] = typer.Option([], "--source", help="Filtrer par source (répétable)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Depuis cette date (AAAA-MM-JJ)."),
+    limit: int = typer.Option(10, "--limit", min=1, max=1000),
+    sort: str = typer.Option("relevance", "--sort", help="relevance ou date"),
+    as_json: bool = typer.Option(False, "--json", help="Sortie JSON (une ligne par résultat)."),
+    config_dir: Optional[Path] = ConfigOption,
+    demo: bool = DemoOption,
+):
+    """Chercher dans l'index."""
+    from index import open_index
+    from index.base import QuerySyntaxError, SearchRequest
+
+    config = load(config_dir, demo)
+    for value, known, what in ((theme, config.theme_ids, "thème"), (market, config.market_ids, "marché"),
+                               (source, {s.id for s in config.sources}, "source")):
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            err_console.print(f"[red]{what} inconnu : {escape(unknown[0])}[/] (valeurs : {', '.join(sorted(known))})")
+            raise typer.Exit(2)
+    if sort not in ("relevance", "date"):
+        err_console.print("[red]--sort attend relevance ou date[/]")
+        raise typer.Exit(2)
+    request = SearchRequest(query=query, themes=theme, markets=market, sources=source,
+                            since=_parse_date(since), limit=limit, sort=sort)
+    try:
+        with open_index(config) as index:
+            result = index.search(request)
+    except QuerySyntaxError as exc:
+        err_console.print(f"[red]Requête invalide :[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    if as_json:
+        for hit in result.hits:
+            record = json.loads(hit.article.model_dump_json(exclude={"text"}))
+            print(json.dumps({"score": hit.score, "snippet": hit.snippet, "article": record}, ensure_ascii=False))
+        return
+    _print_hits(config, result)
+
+
+def _print_hits(config: Config, result) -> None:
+    from veille.terminal import snippet_to_rich
+
+    labels = {t.id: t.label for t in config.themes}
+    console.print(f"{result.total} résultat(s)")
+    for rank, hit in enumerate(result.hits, 1):
+        article = hit.article
+        date = article.published.strftime("%d/%m/%Y") if article.published else "date inconnue"
+        themes = ", ".join(labels.get(t, t) for t in article.theme_ids) or "—"
+        console.print(f"\n[bold]{rank}. {escape(article.title or article.url)}[/]")
+        console.print(f"   {escape(article.source_name or article.source)} · {date} · {escape(themes)}")
+        console.print("   ", snippet_to_rich(hit.snippet))
+        console.print(f"   [dim]{escape(article.url)}[/]")
+
+
+@app.command()
+def digest(
+    profile: str = typer.Option(..., "--profile", help="Identifiant du profil d'abonnement."),
+    period: str = typer.Option("week", "--period", help="week ou day"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : DATA/digests)."),
+    config_dir: Optional[Path] = ConfigOption,
+    demo: bool = DemoOption,
+):
+    """Produire la synthèse Zoom-Marché d'un profil (HTML et texte)."""
+    from index import open_index
+    from reports.digest import build_digest, write_digest
+
+    config = load(config_dir, demo)
+    if period not in ("week", "day"):
+        err_console.print("[red]--period attend week ou day[/]")
+        raise typer.Exit(2)
+    try:
+        config.profile(profile)
+    except ConfigError as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(2)
+    with open_index(config) as index:
+        built = build_digest(config, index, profile, period=period)
+        html_path, text_path = write_digest(built, out or config.data_dir / "digests")
+    console.print(f"Synthèse HTML : {html_path}\nSynthèse texte : {text_path}")
+
+
+@app.command()
+def enrich(
+    file: Optional[Path] = typer.Argument(None, help="Fichier JSON lines (défaut : entrée standard)."),
+    config_dir: Optional[Path] = ConfigOption,
+):
+    """Enrichir des articles JSON lines (url, title, text ou summary) et les écrire sur la sortie standard."""
+    from veille.jsonl import read_articles
+    from enrich import Enricher
+
+    config = load(config_dir)
+    stream = file.open(encoding="utf-8") if file else sys.stdin
+    name = str(file) if file else "<stdin>"
+    problems = []
+    articles = list(read_articles(stream, name, problems.append))
+    for problem in problems:
+        err_console.print(f"[yellow]{escape(problem)}[/]")
+    for article in Enricher(config).enrich(articles):
+        sys.stdout.write(article.model_dump_json() + "\n")
+    if problems and not articles:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover
+    app()

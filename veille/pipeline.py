@@ -1,0 +1,176 @@
+"""One run of the whole pipeline: crawl, extract, enrich, index, digests.
+
+Stages hand over through the spool, so each stage works on whatever the
+previous ones left there, including what an earlier, interrupted run left.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Optional
+
+from veille.config import Config
+from veille.spool import Spool
+
+log = logging.getLogger("veille.pipeline")
+BATCH = 200
+STAGES = ("crawl", "extract", "enrich", "index", "digest")
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    counts: dict[str, dict] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
+    sources: dict[str, dict] = field(default_factory=dict)
+    digests: list[Path] = field(default_factory=list)
+    index_total: int = 0
+    failed_stage: Optional[str] = None
+    failure: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_stage is None
+
+
+def spool_path(config: Config) -> Path:
+    return config.data_dir / "spool.sqlite"
+
+
+class Pipeline:
+    """Runs the stages in order; `on_stage(name, counts)` reports progress."""
+
+    def __init__(self, config: Config, on_stage: Optional[Callable[[str, dict], None]] = None):
+        self.config = config
+        self.on_stage = on_stage or (lambda stage, counts: None)
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.spool = Spool(spool_path(config))
+        self.report = RunReport(run_id=datetime.now().strftime("%Y%m%dT%H%M%S.%f"))
+
+    def run(self, stages=STAGES, now: Optional[datetime] = None) -> RunReport:
+        self.spool.start_run(self.report.run_id, "run")
+        for stage in stages:
+            started = time.perf_counter()
+            try:
+                counts = getattr(self, f"stage_{stage}")(now) if stage == "digest" else getattr(self, f"stage_{stage}")()
+            except Exception as exc:  # a stage failing stops the run; the spool keeps everything
+                log.exception("stage %s failed", stage)
+                self.report.failed_stage, self.report.failure = stage, f"{type(exc).__name__}: {exc}"
+                self._error(stage, str(exc))
+                break
+            self.report.seconds[stage] = time.perf_counter() - started
+            self.report.counts[stage] = counts
+            log.info("stage=%s %s seconds=%.2f", stage, " ".join(f"{k}={v}" for k, v in counts.items()),
+                     self.report.seconds[stage])
+            self.on_stage(stage, counts)
+        outcome = "ok" if self.report.ok else f"échec à l'étape {self.report.failed_stage}"
+        if self.report.ok and self.report.errors:
+            outcome = "ok avec erreurs"
+        self.spool.finish_run(self.report.run_id, outcome, self.report.counts)
+        return self.report
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def _error(self, stage: str, reason: str, source: str = "", url: str = "") -> None:
+        self.report.errors.append({"stage": stage, "source": source, "url": url, "reason": reason})
+        self.spool.add_error(self.report.run_id, stage, reason, source, url)
+        log.warning("stage=%s source=%s url=%s error=%s", stage, source, url, reason)
+
+    # --- stages ------------------------------------------------------------
+
+    def stage_crawl(self) -> dict:
+        from crawlers.run import crawl
+
+        sources = [s for s in self.config.sources if s.enabled]
+        report = crawl(sources, self.config.settings.crawl, spool_path(self.config),
+                       self.config.data_dir / "logs" / "crawl.log")
+        self.report.sources = report
+        for source_id, stats in report.items():
+            for error in stats["errors"]:
+                self._error("crawl", error["reason"], source_id, error["url"])
+        return {
+            "sources": len(sources),
+            "feeds": sum(s["feeds"] for s in report.values()),
+            "entries": sum(s["entries"] for s in report.values()),
+            "new_pages": sum(s["new"] for s in report.values()),
+            "known_pages": sum(s["known"] for s in report.values()),
+            "errors": sum(len(s["errors"]) for s in report.values()),
+        }
+
+    def stage_extract(self) -> dict:
+        from crawlers.extract import extract_pages
+
+        names = {s.id: s.name for s in self.config.sources}
+        pages = list(self.spool.pages_to_extract())
+        extracted = failed = duplicates = 0
+        results = extract_pages(pages, names, self.config.settings.crawl.extract_processes)
+        while batch := list(islice(results, BATCH)):
+            articles, page_urls = [], {}
+            for result in batch:
+                if result.error:
+                    failed += 1
+                    self.spool.mark_page(result.page_url, "failed")
+                    self._error("extract", result.error, url=result.page_url)
+                    continue
+                article = result.article
+                article.story_id = self.spool.story_of(article.content_hash, article.id)
+                duplicates += article.story_id != article.id
+                articles.append(article)
+                page_urls[article.id] = result.page_url
+            self.spool.put_articles(articles, "extracted", page_urls)
+            for result in batch:
+                if not result.error:
+                    self.spool.mark_page(result.page_url, "extracted")
+            extracted += len(articles)
+        return {"pages": len(pages), "articles": extracted, "exact_duplicates": duplicates, "failed": failed}
+
+    def stage_enrich(self) -> dict:
+        from enrich import Enricher
+
+        if not self.spool.count_articles("extracted"):
+            return {"articles": 0}
+        enricher = Enricher(self.config)
+        done = 0
+        for batch in self.spool.batches_in("extracted", BATCH):
+            enriched = list(enricher.enrich(batch))
+            self.spool.put_articles(enriched, "enriched")
+            done += len(enriched)
+        return {"articles": done}
+
+    def stage_index(self) -> dict:
+        from index import open_index
+
+        indexed = failed = 0
+        with open_index(self.config) as index:
+            for batch in self.spool.batches_in("enriched", BATCH):
+                result = index.upsert(batch)
+                failed_ids = {article_id for article_id, _ in result.failed}
+                for article_id, reason in result.failed:
+                    self._error("index", reason, url=article_id)
+                self.spool.mark_articles([a.id for a in batch if a.id not in failed_ids], "indexed")
+                indexed += result.indexed
+                failed += len(failed_ids)
+            self.report.index_total = index.count()
+        return {"articles": indexed, "failed": failed, "index_total": self.report.index_total}
+
+    def stage_digest(self, now: Optional[datetime] = None) -> dict:
+        from index import open_index
+        from reports.digest import build_digest, write_digest
+
+        out_dir = self.config.data_dir / "digests"
+        with open_index(self.config) as index:
+            for profile in self.config.profiles:
+                digest = build_digest(self.config, index, profile.id, period=profile_period(profile), now=now)
+                html_path, _ = write_digest(digest, out_dir)
+                self.report.digests.append(Path(html_path))
+        return {"profiles": len(self.config.profiles)}
+
+
+def profile_period(profile) -> str:
+    return "day" if profile.frequency == "daily" else "week"
