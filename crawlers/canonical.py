@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from url_normalize import url_normalize
-from w3lib.url import url_query_cleaner
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 TRACKING_PARAMETERS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
@@ -11,6 +11,7 @@ TRACKING_PARAMETERS = (
 
 
 def canonical_url(url: str) -> str:
-    """Normalised URL without fragment, default port or tracking parameters."""
+    """Normalised URL: lower-case host, no default port, no fragment, no
+    tracking parameters, query arguments sorted."""
     cleaned = url_query_cleaner(url.strip(), TRACKING_PARAMETERS, remove=True, keep_fragments=False)
-    return url_normalize(cleaned)
+    return canonicalize_url(url_normalize(cleaned))

@@ -45,16 +45,25 @@ def _is_public(host: str) -> bool:
 
 
 class PrivateAddressGuard:
-    """Downloader middleware: refuse non-http(s) URLs and private, loopback,
-    link-local or metadata addresses unless the request's source is marked
-    `allow_private` (only the local fixture web is)."""
+    """Downloader middleware: refuse non-http(s) URLs, and private, loopback,
+    link-local or metadata addresses unless the host belongs to a source
+    marked `allow_private` (only the local fixture web is). Robots.txt requests
+    carry no source, hence the per-host allowlist."""
+
+    def __init__(self, allowed_hosts: set[str]):
+        self.allowed_hosts = allowed_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(set(crawler.settings.getlist("VEILLE_PRIVATE_HOSTS")))
 
     def process_request(self, request, spider=None):
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
             raise IgnoreRequest(f"schéma refusé : {parts.scheme}")
-        if request.meta.get("source", {}).get("allow_private"):
+        host = parts.hostname or ""
+        if host in self.allowed_hosts:
             return None
-        if not _is_public(parts.hostname or ""):
-            raise IgnoreRequest(f"adresse privée refusée : {parts.hostname}")
+        if not _is_public(host):
+            raise IgnoreRequest(f"adresse privée refusée : {host}")
         return None

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from veille.config import CrawlSettings, Source
 
@@ -49,7 +50,9 @@ def main(job_path: str) -> None:
 
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     settings = CrawlSettings(**job["settings"])
-    process = CrawlerProcess(scrapy_settings(settings, job["spool"], job["log_file"]), install_root_handler=True)
+    private_hosts = sorted({urlsplit(s["url"]).hostname for s in job["sources"] if s["allow_private"]})
+    process = CrawlerProcess(scrapy_settings(settings, job["spool"], job["log_file"], private_hosts),
+                             install_root_handler=True)
     crawler = process.create_crawler(FeedSpider)
     process.crawl(crawler, sources=job["sources"], max_entries=settings.max_entries_per_feed)
     process.start()

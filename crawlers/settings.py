@@ -4,7 +4,8 @@ from __future__ import annotations
 from veille.config import CrawlSettings
 
 
-def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None = None) -> dict:
+def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None = None,
+                    private_hosts: list[str] = ()) -> dict:
     return {
         "BOT_NAME": "veille",
         "USER_AGENT": crawl.user_agent,
@@ -26,6 +27,7 @@ def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None 
         "LOG_LEVEL": "INFO",
         "LOG_FILE": log_file,
         "VEILLE_SPOOL": spool_path,
+        "VEILLE_PRIVATE_HOSTS": list(private_hosts),
         "SPIDER_MIDDLEWARES": {"crawlers.middlewares.KnownPageFilter": 550},
         "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.PrivateAddressGuard": 50},
         "ITEM_PIPELINES": {"crawlers.pipelines.SpoolPipeline": 300},

@@ -149,12 +149,6 @@ class Spool:
             db.executemany("UPDATE articles SET state = ?, updated_at = ? WHERE id = ?",
                            [(state, utcnow(), i) for i in ids])
 
-    def articles_in(self, state: str, limit: Optional[int] = None) -> Iterator[Article]:
-        sql = "SELECT record FROM articles WHERE state = ? ORDER BY id"
-        rows = self.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), (state,)).fetchall()
-        for (record,) in rows:
-            yield Article.from_json(record)
-
     def ids_in(self, state: str) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM articles WHERE state = ? ORDER BY id", (state,))]
 

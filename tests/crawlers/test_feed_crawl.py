@@ -1,0 +1,65 @@
+"""The feed crawler against the fixture news web: every article lands, every
+broken case is reported with its URL, and nothing is fetched twice."""
+import pytest
+
+from crawlers.run import crawl
+from veille.spool import Spool
+
+
+def _errors(report):
+    return {e["url"]: e["reason"] for stats in report.values() for e in stats["errors"]}
+
+
+@pytest.fixture
+def crawled(demo_config):
+    spool_path = demo_config.data_dir / "spool.sqlite"
+    report = crawl(demo_config.sources, demo_config.settings.crawl, spool_path, demo_config.data_dir / "crawl.log")
+    return demo_config, spool_path, report
+
+
+def _url(newsweb, site, path):
+    return newsweb.web.base_url(site) + path
+
+
+def test_every_article_of_every_feed_is_fetched(crawled, newsweb, manifests):
+    config, spool_path, report = crawled
+    with Spool(spool_path) as spool:
+        fetched = spool.known_page_urls()
+    expected = {_url(newsweb, site, a["path"]) for site, m in manifests.items() for a in m["articles"]}
+    assert expected <= fetched, sorted(expected - fetched)[:5]
+
+
+def test_broken_cases_are_reported_with_their_url(crawled, newsweb, manifests):
+    _, _, report = crawled
+    errors = _errors(report)
+    expected_reason = {
+        "page-disparue": "HTTP 404", "erreur-serveur": "HTTP 500", ".pdf": "type de contenu non pris en charge",
+        "dossier-integral": "trop volumineuse", "/prive/": "robots.txt", "agenda/feed.xml": "flux illisible",
+    }
+    for fragment, reason in expected_reason.items():
+        matching = [url for url in errors if fragment in url]
+        assert matching, f"no error reported for {fragment}: {errors}"
+        assert reason in errors[matching[0]], (fragment, errors[matching[0]])
+
+
+def test_redirected_entry_is_stored_under_its_link(crawled, newsweb):
+    _, spool_path, _ = crawled
+    with Spool(spool_path) as spool:
+        rows = spool.db.execute("SELECT url, final_url FROM pages WHERE url LIKE '%ancienne-adresse%'").fetchall()
+    assert rows and rows[0][1] != rows[0][0] and rows[0][1].endswith(".html")
+
+
+def test_second_crawl_fetches_nothing_again(crawled):
+    config, spool_path, first = crawled
+    second = crawl(config.sources, config.settings.crawl, spool_path, config.data_dir / "crawl.log")
+    assert sum(s["new"] for s in second.values()) == 0
+    assert sum(s["known"] for s in second.values()) == sum(s["new"] for s in first.values())
+
+
+def test_private_address_refused_unless_allowed(demo_config):
+    source = demo_config.sources[0].model_copy(update={"allow_private": False})
+    report = crawl([source], demo_config.settings.crawl, demo_config.data_dir / "spool.sqlite",
+                   demo_config.data_dir / "crawl.log")
+    reasons = [e["reason"] for e in report[source.id]["errors"]]
+    assert report[source.id]["new"] == 0
+    assert any("adresse privée refusée" in r for r in reasons), reasons
