@@ -51,6 +51,10 @@ class UpsertReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
 
 
+class BackendUnavailable(RuntimeError):
+    """The configured index cannot be used (message in French, for the user)."""
+
+
 class QuerySyntaxError(ValueError):
     """A malformed expert query; the message says where and what, in French."""
 
