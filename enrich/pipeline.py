@@ -1,0 +1,70 @@
+"""Assembly of the two spaCy pipelines the Enricher routes articles to.
+
+French (lang "fr"): the model named by settings.enrich.model_fr
+(fr_core_news_sm) with only the components we need: tok2vec, morphologizer,
+attribute_ruler, lemmatizer and ner. The parser and the senter are not loaded;
+sentence boundaries come from a rule-based sentencizer that also ends a
+sentence at a line break (titles and list items have no full stop). Then the
+veille components: normalizer, actor linker, thesaurus, summarizer.
+
+English and any other language: spacy.blank("en") + sentencizer + normalizer +
+an EntityRuler built from the actor registry (rule-based NER: only registry
+actors are found; a statistical English model is future work) + the same
+veille components. The French model never sees English text.
+
+Component order matters: the normalizer rewrites NORM and LEMMA, so it runs
+after the model components that read them.
+"""
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
+
+from veille.config import Config
+
+from . import actors, extensions, normalizer, summarizer, thesaurus  # noqa: F401  (register factories)
+
+FRENCH_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer", "ner")
+SENTENCE_ENDS = sorted(set(Sentencizer.default_punct_chars) | {"\n", "\n\n"})
+
+
+def build_french(config: Config) -> Language:
+    model = config.settings.enrich.model_fr
+    nlp = spacy.load(model, exclude=["parser", "senter"])
+    extra = [name for name in nlp.pipe_names if name not in FRENCH_COMPONENTS]
+    for name in extra:
+        nlp.remove_pipe(name)
+    nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
+    nlp.add_pipe("veille_normalizer")
+    _add_veille_components(nlp, config)
+    return nlp
+
+
+def build_english(config: Config) -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
+    nlp.add_pipe("veille_normalizer")
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    ruler.add_patterns(actors.entity_ruler_patterns(nlp, config.actors))
+    _add_veille_components(nlp, config)
+    return nlp
+
+
+def _add_veille_components(nlp: Language, config: Config) -> None:
+    settings = config.settings.enrich
+    linker = nlp.add_pipe("veille_actor_linker")
+    linker.add_actors(config.actors)
+    scorer = nlp.add_pipe("veille_thesaurus", config={
+        "min_score": settings.min_label_score, "max_labels": settings.max_labels})
+    scorer.add_categories("themes", config.themes)
+    scorer.add_categories("markets", config.markets)
+    nlp.add_pipe("veille_summarizer")
+
+
+def model_version(nlp: Language) -> str:
+    """« fr_core_news_sm-3.8.0 » for a packaged model, « blank_en-spacy3.8.x » otherwise."""
+    meta = nlp.meta
+    if meta.get("name") and meta.get("name") != "pipeline":
+        return f"{meta.get('lang', nlp.lang)}_{meta['name']}-{meta.get('version', '?')}"
+    return f"blank_{nlp.lang}-spacy{spacy.__version__}"
