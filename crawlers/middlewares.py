@@ -23,13 +23,26 @@ class KnownPageFilter:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def _is_known(self, item) -> bool:
+        """Also true for a page another feed of this run already asked for."""
+        if not isinstance(item, scrapy.Request) or "article_url" not in item.meta:
+            return False
+        url = item.meta["article_url"]
+        if url in self.known:
+            self.crawler.spider.report.sources[item.meta["source"]["id"]].known += 1
+            return True
+        self.known.add(url)
+        return False
+
     def process_spider_output(self, response, result, spider=None):
         for item in result:
-            if isinstance(item, scrapy.Request) and item.meta.get("article_url") in self.known:
-                source = item.meta["source"]["id"]
-                self.crawler.spider.report.sources[source].known += 1
-                continue
-            yield item
+            if not self._is_known(item):
+                yield item
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        async for item in result:
+            if not self._is_known(item):
+                yield item
 
 
 def _is_public(host: str) -> bool:

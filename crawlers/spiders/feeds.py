@@ -13,6 +13,8 @@ from crawlers.items import PageItem
 from crawlers.report import CrawlReport
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# feedparser flags these, yet the feed was read correctly.
+BENIGN_FEED_ISSUES = (feedparser.CharacterEncodingOverride,)
 
 
 def _entry_date(entry) -> str | None:
@@ -56,10 +58,13 @@ class FeedSpider(scrapy.Spider):
         headers = {"content-location": response.url,
                    "content-type": response.headers.get("Content-Type", b"").decode("latin-1")}
         feed = feedparser.parse(io.BytesIO(response.body), response_headers=headers)
-        if feed.bozo and not feed.entries:
+        if feed.bozo and not isinstance(feed.bozo_exception, BENIGN_FEED_ISSUES):
             reason = f"flux illisible : {type(feed.bozo_exception).__name__}: {feed.bozo_exception}"
+            if feed.entries:
+                reason += f" ({len(feed.entries)} entrées récupérées malgré tout)"
             self.report.error(source["id"], response.url, reason)
-            return
+            if not feed.entries:
+                return
         stats = self.report.sources[source["id"]]
         stats.feeds += 1
         for entry in feed.entries[: self.max_entries]:
