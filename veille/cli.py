@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -22,6 +23,7 @@ console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 DEMO_OVERLAY = "demo"
+DEMO_PORT = 8470
 ConfigOption = typer.Option(None, "--config", help="Dossier de configuration (défaut : ./config ou $VEILLE_CONFIG).")
 DemoOption = typer.Option(False, "--demo", help="Utiliser la configuration et les données de la démo.")
 
@@ -38,6 +40,20 @@ def load(config_dir: Optional[Path] = None, demo: bool = False) -> Config:
     except ConfigError as exc:
         err_console.print(f"[bold red]Configuration invalide[/] — {escape(str(exc))}")
         raise typer.Exit(2)
+
+
+@contextmanager
+def index_of(config: Config):
+    """The configured index, or exit 2 with a message saying why it cannot be used."""
+    from index import BackendUnavailable, open_index
+
+    try:
+        index = open_index(config)
+    except BackendUnavailable as exc:
+        err_console.print(f"[bold red]Index indisponible[/] — {escape(str(exc))}")
+        raise typer.Exit(2)
+    with index:
+        yield index
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -95,12 +111,22 @@ def run(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(
 
 
 @app.command()
-def demo(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(False, "--verbose", "-v")):
+def demo(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(False, "--verbose", "-v"),
+         port: int = typer.Option(DEMO_PORT, "--port", min=1, max=65535,
+                                  help="Port du web d'actualités local (le même d'une démo à l'autre, "
+                                       "pour que les adresses des articles restent les mêmes).")):
     """Lancer la démo : un web d'actualités local, tout le pipeline, une synthèse."""
     from veille.demo import DemoWeb
 
     config = load(config_dir, demo=True)
-    with DemoWeb() as web:
+    web = DemoWeb(port=port)
+    try:
+        web.start()
+    except OSError as exc:
+        err_console.print(f"[bold red]Impossible de démarrer le web d'actualités local sur le port {port}[/] "
+                          f"({escape(str(exc))}) — choisissez un port libre avec --port.")
+        raise typer.Exit(2)
+    with web:
         config = web.bind(config)
         console.print(f"Web d'actualités local : {', '.join(web.bases.values())}")
         report = _run(config, verbose)
@@ -140,7 +166,6 @@ def search(
     demo: bool = DemoOption,
 ):
     """Chercher dans l'index."""
-    from index import open_index
     from index.base import QuerySyntaxError, SearchRequest
 
     config = load(config_dir, demo)
@@ -156,7 +181,7 @@ def search(
     request = SearchRequest(query=query, themes=theme, markets=market, sources=source,
                             since=_parse_date(since), limit=limit, sort=sort)
     try:
-        with open_index(config) as index:
+        with index_of(config) as index:
             result = index.search(request)
     except QuerySyntaxError as exc:
         err_console.print(f"[red]Requête invalide :[/] {escape(str(exc))}")
@@ -193,7 +218,6 @@ def digest(
     demo: bool = DemoOption,
 ):
     """Produire la synthèse Zoom-Marché d'un profil (HTML et texte)."""
-    from index import open_index
     from reports.digest import build_digest, write_digest
 
     config = load(config_dir, demo)
@@ -205,8 +229,12 @@ def digest(
     except ConfigError as exc:
         err_console.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(2)
-    with open_index(config) as index:
-        built = build_digest(config, index, profile, period=period)
+    with index_of(config) as index:
+        try:
+            built = build_digest(config, index, profile, period=period)
+        except ConfigError as exc:
+            err_console.print(f"[bold red]Profil {escape(profile)} inutilisable[/] — {escape(str(exc))}")
+            raise typer.Exit(2)
         html_path, text_path = write_digest(built, out or config.data_dir / "digests")
     console.print(f"Synthèse HTML : {html_path}\nSynthèse texte : {text_path}")
 

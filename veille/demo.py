@@ -19,23 +19,32 @@ class DemoWeb:
 
         self.web = NewsWeb(**kwargs)
 
-    def __enter__(self):
+    def start(self) -> "DemoWeb":
         self.web.start()
         return self
 
-    def __exit__(self, *exc):
+    def stop(self) -> None:
         self.web.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
 
     @property
     def bases(self) -> dict[str, str]:
         return self.web.bases
+
+    def base_url(self, site_id: str) -> str:
+        return self.web.base_url(site_id)
 
     def bind(self, config: Config) -> Config:
         sources = []
         for source in config.sources:
             match = HOST.match(source.url)
             if match:
-                url = self.web.base_url(match.group(1)) + source.url[match.end():]
+                url = self.base_url(match.group(1)) + source.url[match.end():]
                 source = source.model_copy(update={"url": url})
             sources.append(source)
         return config.model_copy(update={"sources": sources})

@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Optional
 
-from veille.config import Config
+from veille.config import Config, ConfigError
 from veille.spool import Spool
 
 log = logging.getLogger("veille.pipeline")
@@ -164,12 +164,19 @@ class Pipeline:
         from reports.digest import build_digest, write_digest
 
         out_dir = self.config.data_dir / "digests"
+        written = failed = 0
         with open_index(self.config) as index:
             for profile in self.config.profiles:
-                digest = build_digest(self.config, index, profile.id, period=profile_period(profile), now=now)
+                try:
+                    digest = build_digest(self.config, index, profile.id, period=profile_period(profile), now=now)
+                except ConfigError as exc:  # one bad profile does not stop the others
+                    failed += 1
+                    self._error("digest", f"profil {profile.id} : {exc}", source=profile.id)
+                    continue
                 html_path, _ = write_digest(digest, out_dir)
                 self.report.digests.append(Path(html_path))
-        return {"profiles": len(self.config.profiles)}
+                written += 1
+        return {"profiles": len(self.config.profiles), "digests": written, "failed": failed}
 
 
 def profile_period(profile) -> str:
