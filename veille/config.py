@@ -59,6 +59,32 @@ class WebSettings(Strict):
     base_url: str = "http://127.0.0.1:8000"
 
 
+def check_crontab(value: str) -> str:
+    """A five-field crontab expression that APScheduler accepts."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value, timezone="Europe/Paris")
+    except ValueError as exc:
+        raise ValueError(f"expression cron invalide : {value!r} ({exc}) ; "
+                         f"exemple : \"0 */2 * * *\" (toutes les deux heures)")
+    return value
+
+
+class ScheduleSettings(Strict):
+    """When the scheduler refreshes each source group, and how late a missed run may still start."""
+    sources: dict[str, str] = Field(default_factory=lambda: {"default": "0 7-19/2 * * 1-5"})
+    crawl_grace_minutes: int = Field(30, ge=1)
+    digest_grace_minutes: int = Field(720, ge=1)
+
+    @field_validator("sources")
+    @classmethod
+    def crontabs(cls, value: dict[str, str]) -> dict[str, str]:
+        for cron in value.values():
+            check_crontab(cron)
+        return value
+
+
 class Settings(Strict):
     data_dir: str = "data"
     timezone: str = "Europe/Paris"
@@ -67,6 +93,7 @@ class Settings(Strict):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     enrich: EnrichSettings = Field(default_factory=EnrichSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -148,6 +175,9 @@ class Actor(Strict):
 
 # --- profiles.yaml -------------------------------------------------------
 
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
 class Profile(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: str
@@ -158,6 +188,15 @@ class Profile(Strict):
     query: str = ""
     language: Literal["fr", "en"] = "fr"
     frequency: Literal["weekly", "daily"] = "weekly"
+    day: Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"] = "lundi"
+    time: str = Field("08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+    @property
+    def crontab(self) -> str:
+        """When this profile's digest is due, as a crontab expression (timezone from settings)."""
+        hour, minute = (int(x) for x in self.time.split(":"))
+        days = "*" if self.frequency == "daily" else str(WEEKDAYS.index(self.day) + 1)
+        return f"{minute} {hour} * * {days}"
 
     @field_validator("recipients")
     @classmethod
@@ -337,6 +376,11 @@ def _check_references(config: Config, paths: dict[str, Path]) -> None:
         _known(profile.themes, themes, where, f"profiles[{i}].themes", "thème")
         _known(profile.markets, markets, where, f"profiles[{i}].markets", "marché")
         _known(profile.sources, source_ids, where, f"profiles[{i}].sources", "source")
+    groups = {s.group for s in config.sources}
+    missing = sorted(groups - set(config.settings.schedule.sources))
+    if missing and "default" not in config.settings.schedule.sources:
+        raise ConfigError(f"{paths.get('settings', 'settings.yaml')}: schedule.sources: aucun horaire pour "
+                          f"le groupe de sources {missing[0]!r} (ajoutez-le, ou un horaire 'default')")
 
 
 def _known(values, allowed, path, key, what) -> None:

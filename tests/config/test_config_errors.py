@@ -37,6 +37,12 @@ MISTAKES = [
     ("sources.yaml", "sources:\n  - id: a\n    name: A\n    url: https://e.org/a\n"
                      "  - id: a\n    name: B\n    url: https://e.org/b\n",
      ["sources.yaml", "en double", "'a'"]),
+    ("settings.yaml", "schedule:\n  sources:\n    presse: '0 25 * * *'\n",
+     ["settings.yaml", "ligne 3", "schedule.sources", "expression cron invalide"]),
+    ("settings.yaml", "schedule:\n  sources:\n    presse: '0 8 * * *'\n",
+     ["settings.yaml", "schedule.sources", "aucun horaire", "'default'"]),
+    ("profiles.yaml", "profiles:\n  - id: p\n    name: P\n    time: 8h\n",
+     ["profiles.yaml", "ligne 4", "profiles[0].time"]),
 ]
 
 
