@@ -60,11 +60,11 @@ class WebSettings(Strict):
 
 
 def check_crontab(value: str) -> str:
-    """A five-field crontab expression that APScheduler accepts."""
-    from apscheduler.triggers.cron import CronTrigger
+    """A crontab expression (five fields, or six with seconds first) that makes a valid trigger."""
+    from veille.cron import cron_trigger
 
     try:
-        CronTrigger.from_crontab(value, timezone="Europe/Paris")
+        cron_trigger(value, "Europe/Paris")
     except ValueError as exc:
         raise ValueError(f"expression cron invalide : {value!r} ({exc}) ; "
                          f"exemple : \"0 */2 * * *\" (toutes les deux heures)")
@@ -195,7 +195,7 @@ class Profile(Strict):
     def crontab(self) -> str:
         """When this profile's digest is due, as a crontab expression (timezone from settings)."""
         hour, minute = (int(x) for x in self.time.split(":"))
-        days = "*" if self.frequency == "daily" else str(WEEKDAYS.index(self.day) + 1)
+        days = "*" if self.frequency == "daily" else str((WEEKDAYS.index(self.day) + 1) % 7)
         return f"{minute} {hour} * * {days}"
 
     @field_validator("recipients")
