@@ -24,6 +24,7 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 DEMO_OVERLAY = "demo"
 DEMO_PORT = 8470
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the data folder; cron may simply try again later
 ConfigOption = typer.Option(None, "--config", help="Dossier de configuration (défaut : ./config ou $VEILLE_CONFIG).")
 DemoOption = typer.Option(False, "--demo", help="Utiliser la configuration et les données de la démo.")
 
@@ -56,16 +57,17 @@ def index_of(config: Config):
         yield index
 
 
-def _setup_logging(verbose: bool = False) -> None:
-    level = logging.DEBUG if verbose else (logging.WARNING if sys.stderr.isatty() else logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+def setup_logging_for(config: Config, verbose: bool = False) -> None:
+    from veille.logsafe import setup_logging
+
+    setup_logging(verbose, secret_env=[config.settings.index.url_env])
 
 
 STAGE_LABELS = {"crawl": "collecte", "extract": "extraction", "enrich": "enrichissement",
                 "index": "indexation", "digest": "synthèses"}
 
 
-def _print_report(report) -> None:
+def print_report(report) -> None:
     table = Table(title="Étapes", show_lines=False)
     table.add_column("étape")
     table.add_column("résultat")
@@ -85,26 +87,58 @@ def _print_report(report) -> None:
                           "relancez la commande pour reprendre.")
 
 
-def _run(config: Config, verbose: bool = False):
-    from veille.pipeline import Pipeline
+def run_with_progress(config: Config, stages=None, verbose: bool = False, **options):
+    """Run the pipeline; a progress bar over the stages on a terminal, log lines otherwise."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    _setup_logging(verbose)
-    pipeline = Pipeline(config)
+    from veille.pipeline import STAGES, Pipeline
+
+    stages = stages or STAGES
+    setup_logging_for(config, verbose)
+    pipeline = Pipeline(config, **options)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                        TimeElapsedColumn(), console=err_console, transient=True, disable=not err_console.is_terminal)
     try:
-        with console.status("Traitement en cours…") as status:
-            pipeline.on_stage = lambda stage, counts: status.update(f"Étape terminée : {STAGE_LABELS[stage]}…")
-            report = pipeline.run()
+        with progress:
+            task = progress.add_task(f"Étape : {STAGE_LABELS[stages[0]]}", total=len(stages))
+
+            def on_stage(stage: str, counts: dict) -> None:
+                done = stages.index(stage) + 1
+                following = STAGE_LABELS[stages[done]] if done < len(stages) else "terminé"
+                progress.update(task, completed=done, description=f"Étape : {following}")
+
+            pipeline.on_stage = on_stage
+            report = pipeline.run(stages)
     finally:
         pipeline.close()
     return report
+
+
+@contextmanager
+def run_lock(config: Config, command: str):
+    """The data folder's run lock, or exit EXIT_LOCKED saying who holds it (nothing is done)."""
+    from veille.locks import RUN_LOCK, DataLock, LockHeld
+
+    lock = DataLock(config.data_dir, RUN_LOCK, command)
+    try:
+        lock.acquire(wait_seconds=0)
+    except LockHeld as exc:
+        err_console.print(f"[yellow]Une autre exécution travaille déjà sur {config.data_dir}[/] : "
+                          f"{escape(str(exc))}. Rien n'a été fait ; la prochaine exécution reprendra.")
+        raise typer.Exit(EXIT_LOCKED)
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 @app.command()
 def run(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(False, "--verbose", "-v")):
     """Collecter, enrichir, indexer et produire les synthèses avec les sources de la configuration."""
     config = load(config_dir)
-    report = _run(config, verbose)
-    _print_report(report)
+    with run_lock(config, "veille run"):
+        report = run_with_progress(config, verbose=verbose, command="run")
+    print_report(report)
     for path in report.digests:
         console.print(f"Synthèse : {path}")
     raise typer.Exit(0 if report.ok else 1)
@@ -129,8 +163,9 @@ def demo(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option
     with web:
         config = web.bind(config)
         console.print(f"Web d'actualités local : {', '.join(web.bases.values())}")
-        report = _run(config, verbose)
-    _print_report(report)
+        with run_lock(config, "veille demo"):
+            report = run_with_progress(config, verbose=verbose, command="demo")
+    print_report(report)
     console.print(f"\nArticles dans l'index : [bold]{report.index_total}[/] (données : {config.data_dir})")
     for path in report.digests:
         console.print(f"Synthèse Zoom-Marché : {path}")
@@ -259,6 +294,9 @@ def enrich(
         sys.stdout.write(article.model_dump_json() + "\n")
     if problems and not articles:
         raise typer.Exit(1)
+
+
+import veille.cli_ops  # noqa: E402,F401  (registers scheduler, refresh, status, coverage)
 
 
 def main() -> None:  # pragma: no cover

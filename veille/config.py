@@ -74,8 +74,16 @@ def check_crontab(value: str) -> str:
 class ScheduleSettings(Strict):
     """When the scheduler refreshes each source group, and how late a missed run may still start."""
     sources: dict[str, str] = Field(default_factory=lambda: {"default": "0 7-19/2 * * 1-5"})
-    crawl_grace_minutes: int = Field(30, ge=1)
-    digest_grace_minutes: int = Field(720, ge=1)
+    crawl_grace_minutes: float = Field(30, gt=0)
+    digest_grace_minutes: float = Field(720, gt=0)
+
+    @property
+    def crawl_grace_seconds(self) -> int:
+        return max(1, round(self.crawl_grace_minutes * 60))
+
+    @property
+    def digest_grace_seconds(self) -> int:
+        return max(1, round(self.digest_grace_minutes * 60))
 
     @field_validator("sources")
     @classmethod

@@ -19,6 +19,7 @@ from veille.spool import Spool
 log = logging.getLogger("veille.pipeline")
 BATCH = 200
 STAGES = ("crawl", "extract", "enrich", "index", "digest")
+COLLECT = STAGES[:-1]
 
 
 @dataclass
@@ -32,10 +33,19 @@ class RunReport:
     index_total: int = 0
     failed_stage: Optional[str] = None
     failure: str = ""
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
         return self.failed_stage is None
+
+    @property
+    def outcome(self) -> str:
+        if not self.ok:
+            return f"échec à l'étape {self.failed_stage}"
+        if self.interrupted:
+            return "interrompu (arrêt demandé)"
+        return "ok avec erreurs" if self.errors else "ok"
 
 
 def spool_path(config: Config) -> Path:
@@ -43,18 +53,34 @@ def spool_path(config: Config) -> Path:
 
 
 class Pipeline:
-    """Runs the stages in order; `on_stage(name, counts)` reports progress."""
+    """Runs the stages in order; `on_stage(name, counts)` reports progress.
 
-    def __init__(self, config: Config, on_stage: Optional[Callable[[str, dict], None]] = None):
+    `groups` limits the crawl to those source groups (all enabled sources when
+    None); `should_stop` is asked before each stage, so a stop request (SIGTERM)
+    ends the run between two stages, with nothing half-done.
+    """
+
+    def __init__(self, config: Config, on_stage: Optional[Callable[[str, dict], None]] = None,
+                 groups: Optional[list[str]] = None, profiles: Optional[list[str]] = None, command: str = "run",
+                 should_stop: Callable[[], bool] = lambda: False):
         self.config = config
         self.on_stage = on_stage or (lambda stage, counts: None)
+        self.groups = groups
+        self.profiles = profiles
+        self.command = command
+        self.should_stop = should_stop
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.spool = Spool(spool_path(config))
         self.report = RunReport(run_id=datetime.now().strftime("%Y%m%dT%H%M%S.%f"))
 
     def run(self, stages=STAGES, now: Optional[datetime] = None) -> RunReport:
-        self.spool.start_run(self.report.run_id, "run")
+        self.spool.start_run(self.report.run_id, self.command)
+        log.info("run=%s command=%s event=start stages=%s", self.report.run_id, self.command, ",".join(stages))
         for stage in stages:
+            if self.should_stop():
+                self.report.interrupted = True
+                log.warning("run=%s stop requested: stopping before stage %s", self.report.run_id, stage)
+                break
             started = time.perf_counter()
             try:
                 counts = getattr(self, f"stage_{stage}")(now) if stage == "digest" else getattr(self, f"stage_{stage}")()
@@ -68,10 +94,10 @@ class Pipeline:
             log.info("stage=%s %s seconds=%.2f", stage, " ".join(f"{k}={v}" for k, v in counts.items()),
                      self.report.seconds[stage])
             self.on_stage(stage, counts)
-        outcome = "ok" if self.report.ok else f"échec à l'étape {self.report.failed_stage}"
-        if self.report.ok and self.report.errors:
-            outcome = "ok avec erreurs"
+        outcome = self.report.outcome
         self.spool.finish_run(self.report.run_id, outcome, self.report.counts)
+        log.info("run=%s command=%s event=end outcome=%r errors=%d seconds=%.2f", self.report.run_id,
+                 self.command, outcome, len(self.report.errors), sum(self.report.seconds.values()))
         return self.report
 
     def close(self) -> None:
@@ -87,13 +113,18 @@ class Pipeline:
     def stage_crawl(self) -> dict:
         from crawlers.run import crawl
 
-        sources = [s for s in self.config.sources if s.enabled]
+        sources = [s for s in self.config.sources
+                   if s.enabled and (self.groups is None or s.group in self.groups)]
+        if not sources:
+            return {"sources": 0, "feeds": 0, "entries": 0, "new_pages": 0, "known_pages": 0, "errors": 0}
         report = crawl(sources, self.config.settings.crawl, spool_path(self.config),
                        self.config.data_dir / "logs" / "crawl.log")
         self.report.sources = report
         for source_id, stats in report.items():
             for error in stats["errors"]:
                 self._error("crawl", error["reason"], source_id, error["url"])
+            reached = stats["feeds"] > 0
+            self.spool.record_source_health(source_id, reached, "" if reached else _first_reason(stats["errors"]))
         return {
             "sources": len(sources),
             "feeds": sum(s["feeds"] for s in report.values()),
@@ -165,8 +196,9 @@ class Pipeline:
 
         out_dir = self.config.data_dir / "digests"
         written = failed = 0
+        profiles = [p for p in self.config.profiles if self.profiles is None or p.id in self.profiles]
         with open_index(self.config) as index:
-            for profile in self.config.profiles:
+            for profile in profiles:
                 try:
                     digest = build_digest(self.config, index, profile.id, period=profile_period(profile), now=now)
                 except ConfigError as exc:  # one bad profile does not stop the others
@@ -176,7 +208,11 @@ class Pipeline:
                 html_path, _ = write_digest(digest, out_dir)
                 self.report.digests.append(Path(html_path))
                 written += 1
-        return {"profiles": len(self.config.profiles), "digests": written, "failed": failed}
+        return {"profiles": len(profiles), "digests": written, "failed": failed}
+
+
+def _first_reason(errors: list[dict]) -> str:
+    return f"{errors[0]['reason']} ({errors[0]['url']})" if errors else "aucun flux lu"
 
 
 def profile_period(profile) -> str:

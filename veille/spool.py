@@ -60,6 +60,14 @@ CREATE TABLE IF NOT EXISTS runs (
     outcome TEXT,
     counts TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS source_health (
+    source TEXT PRIMARY KEY,
+    last_attempt TEXT NOT NULL,
+    last_success TEXT,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    last_error_at TEXT
+);
 """
 
 
@@ -188,6 +196,41 @@ class Spool:
     def add_error(self, run_id: str, stage: str, reason: str, source: str = "", url: str = "") -> None:
         self.db.execute("INSERT INTO errors (run_id, stage, source, url, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
                         (run_id, stage, source, url, reason, utcnow()))
+
+    def recent_runs(self, limit: int = 10) -> list[dict]:
+        rows = self.db.execute("SELECT id, command, started_at, finished_at, outcome, counts FROM runs "
+                               "ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))
+        return [{"id": r[0], "command": r[1], "started_at": r[2], "finished_at": r[3],
+                 "outcome": r[4] or ("en cours ou interrompu" if r[3] is None else ""),
+                 "counts": json.loads(r[5] or "{}")} for r in rows]
+
+    def backlog(self) -> dict:
+        """What is waiting for a stage: pages to extract, records to enrich or to index."""
+        pages = self.db.execute("SELECT COUNT(*) FROM pages WHERE state = 'fetched'").fetchone()[0]
+        return {"pages_to_extract": pages, "to_enrich": self.count_articles("extracted"),
+                "to_index": self.count_articles("enriched"), "indexed": self.count_articles("indexed")}
+
+    # --- source health ---------------------------------------------------
+
+    def record_source_health(self, source: str, ok: bool, error: str = "") -> None:
+        now = utcnow()
+        if ok:
+            self.db.execute(
+                "INSERT INTO source_health (source, last_attempt, last_success, consecutive_failures) "
+                "VALUES (?, ?, ?, 0) ON CONFLICT(source) DO UPDATE SET last_attempt = excluded.last_attempt, "
+                "last_success = excluded.last_success, consecutive_failures = 0", (source, now, now))
+        else:
+            self.db.execute(
+                "INSERT INTO source_health (source, last_attempt, consecutive_failures, last_error, last_error_at) "
+                "VALUES (?, ?, 1, ?, ?) ON CONFLICT(source) DO UPDATE SET last_attempt = excluded.last_attempt, "
+                "consecutive_failures = consecutive_failures + 1, last_error = excluded.last_error, "
+                "last_error_at = excluded.last_error_at", (source, now, error, now))
+
+    def source_health(self) -> dict[str, dict]:
+        rows = self.db.execute("SELECT source, last_attempt, last_success, consecutive_failures, last_error, "
+                               "last_error_at FROM source_health")
+        keys = ("last_attempt", "last_success", "consecutive_failures", "last_error", "last_error_at")
+        return {r[0]: dict(zip(keys, r[1:])) for r in rows}
 
     def errors_of(self, run_id: str) -> list[dict]:
         rows = self.db.execute("SELECT stage, source, url, reason FROM errors WHERE run_id = ? ORDER BY rowid",
