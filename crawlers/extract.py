@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Optional
+from urllib.parse import urlsplit
 
 from crawlers.canonical import canonical_url
 from veille.record import Article
@@ -25,7 +26,18 @@ class Extracted:
     error: str = ""
 
 
+SINGLE_BYTE_LATIN = {"iso-8859-1", "latin-1", "latin1", "iso8859-1", "cp1252", "windows-1252", "ascii", "us-ascii"}
+
+
 def _decode(body: bytes, encoding: str) -> str:
+    """Text of a page. A single-byte Latin declaration is often wrong: bytes
+    that are valid UTF-8 with non-ASCII characters are UTF-8 (a Latin-1 text
+    almost never is), so they are read as UTF-8 whatever was declared."""
+    if (encoding or "").lower().replace("_", "-") in SINGLE_BYTE_LATIN and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     for candidate in (encoding, "utf-8", "cp1252"):
         if not candidate:
             continue
@@ -65,13 +77,17 @@ def extract_page(page: dict, source_name: str = "") -> Extracted:
     if len(text) < MIN_TEXT_CHARS and not feed_summary:
         return Extracted(page["url"], error="aucun texte d'article trouvé dans la page")
     canonical = data.get("url") or page["final_url"]
-    if not canonical.startswith(("http://", "https://")):
+    if not _same_host(canonical, page["final_url"]):
+        # rel=canonical may only move an article within its own site: another
+        # site's URL would take that article's id (a syndicated copy pointing at
+        # its original is a near-duplicate, kept with its own source).
         canonical = page["final_url"]
+    canonical = canonical_url(canonical) if page["body"] else page["url"]  # a feed entry without page
     published = _parse_date(entry.get("published")) or _parse_date(data.get("date"))
     authors = entry.get("authors") or [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
     article = Article(
         url=page["url"],
-        canonical_url=canonical_url(canonical),
+        canonical_url=canonical,
         source=page["source"],
         source_name=source_name,
         title=(data.get("title") or entry.get("title") or "").strip(),
@@ -82,6 +98,11 @@ def extract_page(page: dict, source_name: str = "") -> Extracted:
         authors=authors,
     )
     return Extracted(page["url"], article=article)
+
+
+def _same_host(url: str, other: str) -> bool:
+    parts, reference = urlsplit(url), urlsplit(other)
+    return parts.scheme in ("http", "https") and parts.hostname == reference.hostname
 
 
 def _strip_html(fragment: str) -> str:

@@ -1,4 +1,4 @@
-"""What the crawler hands to its item pipelines: one fetched article page."""
+"""What the crawler hands to its item pipelines."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class PageItem:
+    """One fetched article page (or a feed entry that has no page: empty body)."""
     url: str             # canonical URL of the link that led to the page
     source: str          # source id from config
     final_url: str       # after redirects
@@ -14,3 +15,12 @@ class PageItem:
     encoding: str
     body: bytes
     entry: dict = field(default_factory=dict)   # what the feed said about it
+
+
+@dataclass
+class FeedStateItem:
+    """A feed's validators, for a conditional GET next time."""
+    source: str
+    url: str
+    etag: str = ""
+    last_modified: str = ""

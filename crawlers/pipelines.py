@@ -1,7 +1,11 @@
-"""Item pipelines: every fetched page goes to the durable spool at once."""
+"""Item pipelines: every fetched page goes to the durable spool at once; feed
+validators are stored when the crawl ends normally (see crawlers.state)."""
 from __future__ import annotations
 
-from crawlers.items import PageItem
+from scrapy import signals
+
+from crawlers.items import FeedStateItem
+from crawlers.state import CrawlState
 from veille.spool import Spool
 
 
@@ -9,10 +13,13 @@ class SpoolPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.spool: Spool | None = None
+        self.feed_states: dict[str, FeedStateItem] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider=None):
         self.spool = Spool(self.crawler.settings.get("VEILLE_SPOOL"))
@@ -21,7 +28,20 @@ class SpoolPipeline:
         if self.spool:
             self.spool.close()
 
-    def process_item(self, item: PageItem, spider=None):
+    def spider_closed(self, spider, reason):
+        """Only a crawl that went to its end stores validators."""
+        if reason != "finished" or not self.feed_states:
+            return
+        report = spider.report
+        with CrawlState(self.crawler.settings.get("VEILLE_SPOOL")) as state:
+            for item in self.feed_states.values():
+                if item.source not in report.incomplete:
+                    state.put_validators(item.url, item.source, item.etag, item.last_modified)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, FeedStateItem):
+            self.feed_states[item.url] = item
+            return item
         self.spool.put_page(url=item.url, source=item.source, final_url=item.final_url, status=item.status,
                             content_type=item.content_type, encoding=item.encoding, body=item.body,
                             entry=item.entry)

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class SourceReport:
-    feeds: int = 0          # feeds read successfully
+    feeds: int = 0          # feeds (or start pages) read successfully
+    not_modified: int = 0   # feeds unchanged since last time (304)
     entries: int = 0        # feed entries seen
     new: int = 0            # article pages fetched and stored
     known: int = 0          # already collected, not fetched again
@@ -17,6 +18,10 @@ class SourceReport:
 class CrawlReport:
     def __init__(self):
         self.sources: dict[str, SourceReport] = defaultdict(SourceReport)
+        # sources whose crawl missed something that may come back (feed unread,
+        # temporary error): their feed validators are not stored, so the next
+        # crawl reads the feed again instead of getting a 304.
+        self.incomplete: set[str] = set()
 
     def error(self, source: str, url: str, reason: str) -> None:
         self.sources[source].errors.append({"url": url, "reason": reason})

@@ -47,14 +47,18 @@ def main(job_path: str) -> None:
 
     from crawlers.settings import scrapy_settings
     from crawlers.spiders.feeds import FeedSpider
+    from crawlers.state import CrawlState
 
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     settings = CrawlSettings(**job["settings"])
     private_hosts = sorted({urlsplit(s["url"]).hostname for s in job["sources"] if s["allow_private"]})
     process = CrawlerProcess(scrapy_settings(settings, job["spool"], job["log_file"], private_hosts),
                              install_root_handler=True)
+    with CrawlState(job["spool"]) as state:
+        validators = state.validators()
     crawler = process.create_crawler(FeedSpider)
-    process.crawl(crawler, sources=job["sources"], max_entries=settings.max_entries_per_feed)
+    process.crawl(crawler, sources=job["sources"], max_entries=settings.max_entries_per_feed,
+                  validators=validators)
     process.start()
     Path(job["report"]).write_text(json.dumps(crawler.spider.report.to_dict(), ensure_ascii=False),
                                    encoding="utf-8")

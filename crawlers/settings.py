@@ -21,6 +21,10 @@ def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None 
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrent_per_domain),
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 2,
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
+        "VEILLE_RETRY_BACKOFF": 0.5,       # seconds, doubled at each retry
+        "VEILLE_MAX_BACKOFF": 30.0,
+        "VEILLE_MAX_RETRY_AFTER": 120.0,   # a longer Retry-After is reported, not waited for
         "REDIRECT_MAX_TIMES": 5,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
@@ -29,6 +33,9 @@ def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None 
         "VEILLE_SPOOL": spool_path,
         "VEILLE_PRIVATE_HOSTS": list(private_hosts),
         "SPIDER_MIDDLEWARES": {"crawlers.middlewares.KnownPageFilter": 550},
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.PrivateAddressGuard": 50},
+        # The guard runs first on every request, redirects and robots.txt included.
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.PrivateAddressGuard": 50,
+                                   "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                                   "crawlers.backoff.BackoffRetryMiddleware": 550},
         "ITEM_PIPELINES": {"crawlers.pipelines.SpoolPipeline": 300},
     }

@@ -10,16 +10,27 @@ Text files are served with placeholders replaced: `{{base}}`, `{{base:<site>}}`
 and dates N days before `today` at 09:30 Europe/Paris (`{{rfc822:N}}`,
 `{{iso:N}}`, `{{datefr:N}}`, `{{dateen:N}}`), so the fixture articles are
 always recent. Names starting with `_` are never served; `_routes.yaml` maps
-paths to special responses (server error, redirect, oversized body, file with
-a forced content type) for the crawler's broken cases.
+paths to special responses for the crawler's broken cases: server error,
+redirect, oversized body, file with a forced content type or extra headers
+(`headers`, e.g. a pre-compressed bomb with `Content-Encoding`), a slow answer
+(`delay` seconds), or a sequence of answers (`responses`: each request gets
+the next one, the last one repeats; e.g. 429 with `Retry-After`, then the file).
+
+Every file is served with an `ETag` and a `Last-Modified`, and a conditional
+request whose validators still match gets `304 Not Modified`. Each site counts
+the requests it received per path (`Site.hits`), so tests can check how often
+the crawler came.
 """
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import re
 import threading
-from datetime import date, datetime, time, timedelta
-from email.utils import format_datetime
+import time as clock
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
@@ -30,6 +41,7 @@ import yaml
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 PARIS = ZoneInfo("Europe/Paris")
+PARIS_UTC = timezone.utc
 PUBLISHED_AT = time(9, 30)
 FALLBACK_HOST = "127.0.0.1"
 
@@ -97,6 +109,21 @@ class Site:
         loaded = yaml.safe_load(routes_file.read_text(encoding="utf-8")) if routes_file.is_file() else None
         self.routes: dict[str, dict] = loaded or {}
         self.base = ""
+        self.hits: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, url_path: str) -> int:
+        """Record one request for `url_path`; returns how many came before it."""
+        with self._lock:
+            seen = self.hits[url_path]
+            self.hits[url_path] += 1
+            return seen
+
+    def last_modified(self, path: Path) -> datetime:
+        """A file changes when it is edited, and every day its dates move."""
+        midnight = datetime.combine(self.web.dates.today, time(0, 0), tzinfo=PARIS)
+        edited = datetime.fromtimestamp(int(path.stat().st_mtime), tz=PARIS)
+        return max(midnight, edited)
 
     def substitute(self, text: str) -> str:
         def replace(match: re.Match) -> str:
@@ -175,22 +202,56 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def respond(self, with_body: bool) -> None:
         url_path = unquote(urlsplit(self.path).path)
+        seen = self.site.count(url_path)
         route = self.site.routes.get(url_path)
         try:
             if route is not None:
+                if "responses" in route:
+                    answers = route["responses"]
+                    route = answers[min(seen, len(answers) - 1)]
                 self.special(route, with_body)
                 return
             target = self.site.resolve(url_path)
             if target is None:
                 self.send_text(404, "Page introuvable", with_body)
                 return
-            body = self.site.render(target)
-            self.send_body(200, content_type(target, body), body, with_body)
+            self.send_file(200, target, None, with_body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
+    def not_modified(self, etag: str, modified: datetime) -> bool:
+        """True when the client's validators (If-None-Match first) still match."""
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                return modified <= parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def send_file(self, status: int, target: Path, kind: Optional[str], with_body: bool,
+                  extra: Optional[dict] = None) -> None:
+        body = self.site.render(target)
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        modified = self.site.last_modified(target)
+        validators = {"ETag": etag, "Last-Modified": format_datetime(modified.astimezone(PARIS_UTC), usegmt=True)}
+        if status == 200 and self.not_modified(etag, modified):
+            self.send_response(304)
+            for name, value in validators.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_body(status, kind or content_type(target, body), body, with_body, {**validators, **(extra or {})})
+
     def special(self, route: dict, with_body: bool) -> None:
         status = int(route.get("status", 200))
+        extra = {str(k): self.site.substitute(str(v)) for k, v in (route.get("headers") or {}).items()}
+        if route.get("delay"):
+            clock.sleep(float(route["delay"]))  # a slow server: the crawler's timeout must fire first
         if "redirect" in route:
             location = route["redirect"]
             if location.startswith("/"):
@@ -207,23 +268,25 @@ class SiteHandler(BaseHTTPRequestHandler):
             if target is None:
                 self.send_text(404, "Page introuvable", with_body)
                 return
-            body = self.site.render(target)
-            self.send_body(status, route.get("content_type") or content_type(target, body), body, with_body)
+            self.send_file(status, target, route.get("content_type"), with_body, extra)
         elif "body" in route:
             body = self.site.substitute(str(route["body"])).encode("utf-8")
-            self.send_body(status, route.get("content_type", "text/html; charset=utf-8"), body, with_body)
+            self.send_body(status, route.get("content_type", "text/html; charset=utf-8"), body, with_body, extra)
         else:
-            self.send_text(status, "Erreur interne du serveur" if status >= 500 else "Réponse spéciale", with_body)
+            self.send_text(status, "Erreur interne du serveur" if status >= 500 else "Réponse spéciale", with_body,
+                           extra)
 
-    def send_text(self, status: int, message: str, with_body: bool) -> None:
+    def send_text(self, status: int, message: str, with_body: bool, extra: Optional[dict] = None) -> None:
         body = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{status} {message}</title>'
                 f"</head><body><h1>{status}</h1><p>{message}</p></body></html>\n").encode("utf-8")
-        self.send_body(status, "text/html; charset=utf-8", body, with_body)
+        self.send_body(status, "text/html; charset=utf-8", body, with_body, extra)
 
-    def send_body(self, status: int, kind: str, body: bytes, with_body: bool) -> None:
+    def send_body(self, status: int, kind: str, body: bytes, with_body: bool, extra: Optional[dict] = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if with_body:
             self.wfile.write(body)
@@ -274,6 +337,7 @@ class NewsWeb:
         self.port = port
         self.dates = Dates(today or datetime.now(PARIS).date())
         self.bases: dict[str, str] = {}
+        self.sites: dict[str, Site] = {}
         self._servers: list[QuietServer] = []
         self._threads: list[threading.Thread] = []
 
@@ -285,6 +349,7 @@ class NewsWeb:
         if self._servers:
             return self
         sites = [Site(folder.name, folder, self) for folder in _site_folders(self.sites_dir)]
+        self.sites = {site.id: site for site in sites}
         try:
             for number, site in enumerate(sites, start=1):
                 server = self._bind(site, number)

@@ -1,0 +1,51 @@
+"""Crawl state that outlives a crawl: each feed's validators for conditional GET.
+
+Kept in the spool file (its own table), written by the item pipeline when the
+crawl ends normally: a killed crawl stores no validators, so the next one reads
+every feed again and loses no entry.
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feed_validators (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+class CrawlState:
+    def __init__(self, path: str | Path):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def validators(self) -> dict[str, dict]:
+        rows = self.db.execute("SELECT url, etag, last_modified FROM feed_validators")
+        return {url: {"etag": etag, "last_modified": modified} for url, etag, modified in rows}
+
+    def put_validators(self, url: str, source: str, etag: str, last_modified: str) -> None:
+        if not etag and not last_modified:
+            self.db.execute("DELETE FROM feed_validators WHERE url = ?", (url,))
+            return
+        self.db.execute(
+            "INSERT INTO feed_validators (url, source, etag, last_modified, updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,"
+            " updated_at = excluded.updated_at",
+            (url, source, etag, last_modified, datetime.now(timezone.utc).isoformat(timespec="seconds")))
