@@ -150,3 +150,33 @@ def assert_everything_indexed(folder, at_least=50):
         articles = spool.count_articles()
     with open_index(config) as index:
         assert index.count() == articles >= at_least
+
+
+def test_refresh_during_a_scheduled_run_is_refused_with_exit_75(folder):
+    due = soon(4)
+    folder.write(groups=["presse"], schedule={"presse": cron_at(due)})
+    scheduler = folder.veille("scheduler")
+    try:
+        wait_for(lambda: folder.runs("scheduler collecte:presse"), what="the scheduled run to start")
+        refresh = folder.veille("refresh")
+        assert refresh.wait(timeout=60) == 75
+        assert "scheduler collecte:presse" in output_of(refresh)
+        wait_for(lambda: finished(folder, "scheduler collecte:presse"), what="the scheduled run to end")
+    finally:
+        assert stop(scheduler) == 0
+    assert not folder.runs("refresh")
+
+
+def test_a_job_falling_due_during_a_refresh_waits_for_it_and_never_overlaps(folder):
+    folder.write(groups=["presse", "agenda"], schedule={"presse": "0 9 * * *", "agenda": cron_at(soon(6))})
+    refresh = folder.veille("refresh", "--sources", "presse")
+    wait_for(lambda: folder.runs("refresh"), what="the refresh to start")
+    scheduler = folder.veille("scheduler")
+    try:
+        assert refresh.wait(timeout=300) == 0, output_of(refresh)
+        job = wait_for(lambda: finished(folder), what="the scheduled run after the refresh")[0]
+    finally:
+        assert stop(scheduler) == 0
+    [done] = folder.runs("refresh")
+    assert job["started_at"] >= done["finished_at"], (done, job)
+    assert job["outcome"].startswith("ok")
