@@ -136,10 +136,12 @@ class Pipeline:
 
     def stage_extract(self) -> dict:
         from crawlers.extract import extract_pages
+        from crawlers.stories import StoryIndex
 
+        stories = StoryIndex(spool_path(self.config))  # exact and near-duplicates joined into stories
         names = {s.id: s.name for s in self.config.sources}
         pages = list(self.spool.pages_to_extract())
-        extracted = failed = duplicates = 0
+        extracted = failed = duplicates = near = 0
         results = extract_pages(pages, names, self.config.settings.crawl.extract_processes)
         while batch := list(islice(results, BATCH)):
             articles, page_urls = [], {}
@@ -150,8 +152,10 @@ class Pipeline:
                     self._error("extract", result.error, url=result.page_url)
                     continue
                 article = result.article
-                article.story_id = self.spool.story_of(article.content_hash, article.id)
-                duplicates += article.story_id != article.id
+                exact = self.spool.story_of(article.content_hash, article.id)
+                article.story_id = stories.assign(article, exact)
+                duplicates += exact != article.id
+                near += article.story_id != article.id and exact == article.id
                 articles.append(article)
                 page_urls[article.id] = result.page_url
             self.spool.put_articles(articles, "extracted", page_urls)
@@ -159,7 +163,9 @@ class Pipeline:
                 if not result.error:
                     self.spool.mark_page(result.page_url, "extracted")
             extracted += len(articles)
-        return {"pages": len(pages), "articles": extracted, "exact_duplicates": duplicates, "failed": failed}
+        stories.close()
+        return {"pages": len(pages), "articles": extracted, "exact_duplicates": duplicates,
+                "near_duplicates": near, "failed": failed}
 
     def stage_enrich(self) -> dict:
         from enrich import Enricher
