@@ -24,3 +24,11 @@ class FeedStateItem:
     url: str
     etag: str = ""
     last_modified: str = ""
+
+
+@dataclass
+class WatchStateItem:
+    """The text blocks of a watched page at this visit, to compare with next time."""
+    source: str
+    url: str
+    blocks: list[str] = field(default_factory=list)

@@ -14,10 +14,17 @@ from veille.spool import Spool
 class KnownPageFilter:
     """Spider middleware: article pages already collected are not fetched again."""
 
+    # The spiders of one crawl process (one per kind of source) share one set,
+    # so a page linked from a feed and a sitemap of the same run is fetched once.
+    _shared: dict[str, set[str]] = {}
+
     def __init__(self, crawler):
         self.crawler = crawler
-        with Spool(crawler.settings.get("VEILLE_SPOOL")) as spool:
-            self.known = spool.known_page_urls()
+        path = str(crawler.settings.get("VEILLE_SPOOL"))
+        if path not in self._shared:
+            with Spool(path) as spool:
+                self._shared[path] = spool.known_page_urls()
+        self.known = self._shared[path]
 
     @classmethod
     def from_crawler(cls, crawler):

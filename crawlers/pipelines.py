@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scrapy import signals
 
-from crawlers.items import FeedStateItem
+from crawlers.items import FeedStateItem, WatchStateItem
 from crawlers.state import CrawlState
 from veille.spool import Spool
 
@@ -14,6 +14,7 @@ class SpoolPipeline:
         self.crawler = crawler
         self.spool: Spool | None = None
         self.feed_states: dict[str, FeedStateItem] = {}
+        self.watched: list[WatchStateItem] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -29,11 +30,13 @@ class SpoolPipeline:
             self.spool.close()
 
     def spider_closed(self, spider, reason):
-        """Only a crawl that went to its end stores validators."""
-        if reason != "finished" or not self.feed_states:
+        """Only a crawl that went to its end stores validators and snapshots."""
+        if reason != "finished" or not (self.feed_states or self.watched):
             return
         report = spider.report
         with CrawlState(self.crawler.settings.get("VEILLE_SPOOL")) as state:
+            for watched in self.watched:
+                state.put_snapshot(watched.url, watched.source, watched.blocks)
             for item in self.feed_states.values():
                 if item.source not in report.incomplete:
                     state.put_validators(item.url, item.source, item.etag, item.last_modified)
@@ -41,6 +44,9 @@ class SpoolPipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, FeedStateItem):
             self.feed_states[item.url] = item
+            return item
+        if isinstance(item, WatchStateItem):  # stored when the crawl ends normally, like validators
+            self.watched.append(item)
             return item
         self.spool.put_page(url=item.url, source=item.source, final_url=item.final_url, status=item.status,
                             content_type=item.content_type, encoding=item.encoding, body=item.body,

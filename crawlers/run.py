@@ -47,21 +47,39 @@ def main(job_path: str) -> None:
 
     from crawlers.settings import scrapy_settings
     from crawlers.spiders.feeds import FeedSpider
+    from crawlers.spiders.sections import SectionSpider
+    from crawlers.spiders.sitemaps import SitemapSourceSpider
+    from crawlers.spiders.watch import WatchSpider
     from crawlers.state import CrawlState
 
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     settings = CrawlSettings(**job["settings"])
-    private_hosts = sorted({urlsplit(s["url"]).hostname for s in job["sources"] if s["allow_private"]})
+    private_hosts = sorted({urlsplit(u).hostname for s in job["sources"] if s["allow_private"]
+                            for u in [s["url"], *(s.get("start_urls") or [])]})
     process = CrawlerProcess(scrapy_settings(settings, job["spool"], job["log_file"], private_hosts),
                              install_root_handler=True)
     with CrawlState(job["spool"]) as state:
-        validators = state.validators()
-    crawler = process.create_crawler(FeedSpider)
-    process.crawl(crawler, sources=job["sources"], max_entries=settings.max_entries_per_feed,
-                  validators=validators)
+        validators, snapshots = state.validators(), state.snapshots()
+    # One spider per kind of source, all in this process and reactor (shared
+    # per-domain slots are per crawler; robots.txt is cached per crawler).
+    spiders = {
+        "feed": (FeedSpider, {"max_entries": settings.max_entries_per_feed, "validators": validators}),
+        "sitemap": (SitemapSourceSpider, {"max_bytes": settings.max_page_bytes * 10}),
+        "section": (SectionSpider, {}),
+        "watch": (WatchSpider, {"snapshots": snapshots}),
+    }
+    crawlers = []
+    for kind, (spider_class, options) in spiders.items():
+        sources = [s for s in job["sources"] if s.get("kind", "feed") == kind]
+        if sources:
+            crawler = process.create_crawler(spider_class)
+            process.crawl(crawler, sources=sources, **options)
+            crawlers.append(crawler)
     process.start()
-    Path(job["report"]).write_text(json.dumps(crawler.spider.report.to_dict(), ensure_ascii=False),
-                                   encoding="utf-8")
+    report = {}
+    for crawler in crawlers:
+        report.update(crawler.spider.report.to_dict())
+    Path(job["report"]).write_text(json.dumps(dict(sorted(report.items())), ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

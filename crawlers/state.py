@@ -1,4 +1,5 @@
-"""Crawl state that outlives a crawl: each feed's validators for conditional GET.
+"""Crawl state that outlives a crawl: each feed's validators for conditional
+GET, and each watched page's text blocks at the last visit.
 
 Kept in the spool file (its own table), written by the item pipeline when the
 crawl ends normally: a killed crawl stores no validators, so the next one reads
@@ -6,6 +7,7 @@ every feed again and loses no entry.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +20,17 @@ CREATE TABLE IF NOT EXISTS feed_validators (
     last_modified TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS watched_pages (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    blocks TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 """
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class CrawlState:
@@ -48,4 +60,14 @@ class CrawlState:
             "INSERT INTO feed_validators (url, source, etag, last_modified, updated_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,"
             " updated_at = excluded.updated_at",
-            (url, source, etag, last_modified, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            (url, source, etag, last_modified, _now()))
+
+    def snapshots(self) -> dict[str, list[str]]:
+        rows = self.db.execute("SELECT url, blocks FROM watched_pages")
+        return {url: json.loads(blocks) for url, blocks in rows}
+
+    def put_snapshot(self, url: str, source: str, blocks: list[str]) -> None:
+        self.db.execute(
+            "INSERT INTO watched_pages (url, source, blocks, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET blocks = excluded.blocks, updated_at = excluded.updated_at",
+            (url, source, json.dumps(blocks, ensure_ascii=False), _now()))

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 FILES = ("settings", "sources", "themes", "markets", "actors", "profiles")
@@ -117,10 +118,34 @@ class Settings(Strict):
 
 # --- sources.yaml --------------------------------------------------------
 
+SourceKind = Literal["feed", "sitemap", "section", "watch"]
+# Keys that only mean something for some kinds of source.
+KIND_KEYS = {
+    "allow": ("sitemap", "section"),
+    "deny": ("sitemap", "section"),
+    "max_age_days": ("sitemap",),
+    "start_urls": ("section",),
+    "follow": ("section",),
+    "max_depth": ("section",),
+    "max_pages": ("section",),
+    "selector": ("watch",),
+}
+
+
+def check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"URL invalide : {value!r} (attendu : http:// ou https://)")
+    return value
+
+
 class Source(Strict):
+    """A source: `feed` (RSS, Atom, JSON Feed), `sitemap` (sitemap, sitemap index,
+    Google News sitemap or a robots.txt naming them), `section` (start pages and
+    link rules, for sites without feed) or `watch` (a page checked for additions)."""
+
     id: str = Field(pattern=ID_PATTERN)
     name: str
-    kind: Literal["feed"] = "feed"
+    kind: SourceKind = "feed"
     url: str
     lang: Optional[Literal["fr", "en"]] = None
     themes: list[str] = Field(default_factory=list)
@@ -128,12 +153,61 @@ class Source(Strict):
     group: str = "default"
     enabled: bool = True
     allow_private: bool = False  # only for loopback fixture sites, never production
+    allow: list[str] = Field(default_factory=list)       # regexes: article URLs to take (all when empty)
+    deny: list[str] = Field(default_factory=list)        # regexes: URLs never taken
+    max_age_days: int = Field(30, ge=1, le=3650)         # sitemap: entries older than this are skipped
+    start_urls: list[str] = Field(default_factory=list)  # section: more start pages besides `url`
+    follow: list[str] = Field(default_factory=list)      # section: regexes of listing pages to walk through
+    max_depth: int = Field(2, ge=1, le=5)                # section: links followed from the start pages
+    max_pages: int = Field(50, ge=1, le=1000)            # section: article pages per crawl
+    selector: str = ""                                   # watch: CSS selector of the watched part
 
     @field_validator("url")
     @classmethod
     def http_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"URL invalide : {value!r} (attendu : http:// ou https://)")
+        return check_url(value)
+
+    @field_validator("start_urls")
+    @classmethod
+    def http_urls(cls, values: list[str]) -> list[str]:
+        return [check_url(v) for v in values]
+
+    @field_validator("allow", "deny", "follow")
+    @classmethod
+    def regexes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"motif (expression régulière) invalide : {value!r} ({exc})")
+        return values
+
+    @field_validator("selector")
+    @classmethod
+    def css_selector(cls, value: str) -> str:
+        if value:
+            from cssselect import GenericTranslator, SelectorError
+
+            try:
+                GenericTranslator().css_to_xpath(value)
+            except SelectorError as exc:
+                raise ValueError(f"sélecteur CSS invalide : {value!r} ({exc})")
+        return value
+
+    @model_validator(mode="after")
+    def section_has_article_rules(self) -> "Source":
+        if self.kind == "section" and not self.allow:
+            raise ValueError("une source kind: section demande au moins un motif 'allow' "
+                             "(adresses des articles, par exemple '/actualites/')")
+        return self
+
+    @field_validator(*KIND_KEYS)
+    @classmethod
+    def key_of_its_kind(cls, value, info: ValidationInfo):
+        kind = info.data.get("kind", "feed")
+        if kind not in KIND_KEYS[info.field_name]:
+            kinds = " ou ".join(KIND_KEYS[info.field_name])
+            raise ValueError(f"clé réservée aux sources kind: {kinds} (cette source est kind: {kind})")
         return value
 
 

@@ -13,12 +13,9 @@ from urllib.parse import quote
 import scrapy
 
 from crawlers.canonical import canonical_url
-from crawlers.errors import describe_failure, is_temporary
 from crawlers.feedparse import parse_feed
 from crawlers.items import FeedStateItem, PageItem
-from crawlers.report import CrawlReport
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+from crawlers.spiders.base import SourceSpider
 
 
 def entry_record(entry: dict) -> dict:
@@ -32,19 +29,16 @@ def feed_only_url(feed_url: str, entry: dict) -> str:
     return canonical_url(feed_url) + "#entree-" + quote(hashlib.sha256(key.encode("utf-8")).hexdigest()[:16])
 
 
-class FeedSpider(scrapy.Spider):
+class FeedSpider(SourceSpider):
     name = "feeds"
 
     def __init__(self, sources: list[dict], max_entries: int = 100, validators: dict | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.sources = sources
+        super().__init__(sources, **kwargs)
         self.max_entries = max_entries
         self.validators = validators or {}
-        self.report = CrawlReport()
 
     async def start(self):
         for source in self.sources:
-            self.report.sources[source["id"]]  # every source appears in the report
             yield self.feed_request(source)
 
     def feed_request(self, source: dict) -> scrapy.Request:
@@ -86,37 +80,9 @@ class FeedSpider(scrapy.Spider):
                     self.report.error(source["id"], response.url,
                                       f"entrée sans lien ni résumé : {entry.get('title', '')[:80]!r}")
                 continue
-            url = canonical_url(link)
-            # KnownPageFilter drops links already seen; no fingerprint filter, so that
-            # a redirect loop runs into the redirect bound and gets reported.
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.failed, dont_filter=True,
-                                 meta={"source": source, "kind": "article", "entry": entry_record(entry),
-                                       "article_url": url})
+            yield self.article_request(source, canonical_url(link), entry_record(entry))
 
     def feed_only(self, source: dict, feed_url: str, entry: dict) -> PageItem:
         url = feed_only_url(feed_url, entry)
         return PageItem(url=url, source=source["id"], final_url=url, status=0, content_type="",
                         encoding="", body=b"", entry=entry_record(entry))
-
-    def parse_article(self, response):
-        source = response.meta["source"]
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if content_type and content_type not in HTML_TYPES:
-            self.report.error(source["id"], response.meta["article_url"],
-                              f"type de contenu non pris en charge : {content_type}")
-            return
-        yield PageItem(
-            url=response.meta["article_url"], source=source["id"], final_url=response.url,
-            status=response.status, content_type=content_type,
-            encoding=getattr(response, "encoding", "") or "", body=response.body,
-            entry=response.meta["entry"],
-        )
-
-    def failed(self, failure):
-        request = failure.request
-        source = request.meta["source"]["id"]
-        url = request.meta.get("article_url", request.url)
-        what = "flux" if request.meta.get("kind") == "feed" else "page"
-        self.report.error(source, url, f"{what} : {describe_failure(failure)}")
-        if request.meta.get("kind") == "feed" or is_temporary(failure):
-            self.report.incomplete.add(source)

@@ -43,6 +43,22 @@ MISTAKES = [
      ["settings.yaml", "schedule.sources", "aucun horaire", "'default'"]),
     ("profiles.yaml", "profiles:\n  - id: p\n    name: P\n    time: 8h\n",
      ["profiles.yaml", "ligne 4", "profiles[0].time"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    kind: blog\n    url: https://e.org/\n",
+     ["sources.yaml", "ligne 4", "sources[0].kind", "'feed', 'sitemap', 'section' or 'watch'"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    url: https://e.org/f\n    max_depth: 3\n",
+     ["sources.yaml", "ligne 5", "sources[0].max_depth", "réservée aux sources kind: section", "kind: feed"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    kind: section\n    url: https://e.org/\n"
+                     "    allow: ['/actu/(']\n",
+     ["sources.yaml", "ligne 6", "sources[0].allow", "motif (expression régulière) invalide"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    kind: watch\n    url: https://e.org/\n"
+                     "    selector: 'div[['\n",
+     ["sources.yaml", "ligne 6", "sources[0].selector", "sélecteur CSS invalide"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    kind: section\n    url: https://e.org/\n"
+                     "    start_urls: [file:///etc/passwd]\n",
+     ["sources.yaml", "ligne 6", "sources[0].start_urls", "URL invalide"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    kind: sitemap\n    url: https://e.org/s.xml\n"
+                     "    max_age_days: 0\n",
+     ["sources.yaml", "ligne 6", "sources[0].max_age_days"]),
 ]
 
 
