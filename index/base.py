@@ -23,6 +23,7 @@ class SearchRequest:
     sources: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     lang: Optional[str] = None
+    story_id: Optional[str] = None        # the articles of one story (near-duplicates)
     since: Optional[datetime] = None      # on `published` (inclusive)
     until: Optional[datetime] = None      # exclusive
     sort: Literal["relevance", "date"] = "relevance"

@@ -234,6 +234,9 @@ class SqliteIndex(IndexBackend):
         if request.lang:
             where.append("a.lang = ?")
             params.append(request.lang)
+        if request.story_id:
+            where.append("a.story_id = ?")
+            params.append(request.story_id)
         if request.since is not None:
             where.append("a.published >= ?")
             params.append(time_key(request.since))

@@ -297,6 +297,7 @@ def enrich(
 
 
 import veille.cli_ops  # noqa: E402,F401  (registers scheduler, refresh, status, coverage)
+import veille.cli_web  # noqa: E402,F401  (registers serve, users, judgements)
 
 
 def main() -> None:  # pragma: no cover

@@ -58,6 +58,13 @@ class EnrichSettings(Strict):
 
 class WebSettings(Strict):
     base_url: str = "http://127.0.0.1:8000"
+    # local: accounts made with `veille users add`; proxy: a reverse proxy (SSO) names the user in a header
+    auth: Literal["local", "proxy"] = "local"
+    proxy_header: str = "X-Remote-User"
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    secure_cookies: bool = True
+    secret_env: str = "VEILLE_WEB_SECRET"   # name of the variable holding the session key
+    login_attempts_per_minute: int = Field(5, ge=1)
 
 
 def check_crontab(value: str) -> str:

@@ -1,0 +1,86 @@
+"""The web app over an index built from the fixture web (once per session), with one expert account."""
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from veille.config import load_config
+from veille.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def web_data(newsweb, tmp_path_factory):
+    """A data folder with the demo's articles indexed."""
+    data_dir = tmp_path_factory.mktemp("web")
+    config = bind(newsweb, data_dir)
+    pipeline = Pipeline(config)
+    try:
+        assert pipeline.run(stages=("crawl", "extract", "enrich", "index", "digest")).ok
+    finally:
+        pipeline.close()
+    return data_dir
+
+
+def bind(newsweb, data_dir, **web_settings):
+    config = newsweb.bind(load_config(ROOT / "config", overlay=ROOT / "config" / "demo"))
+    web = config.settings.web.model_copy(update=web_settings)
+    settings = config.settings.model_copy(update={"data_dir": str(data_dir), "web": web})
+    return config.model_copy(update={"settings": settings})
+
+
+@pytest.fixture
+def config(newsweb, web_data, tmp_path):
+    """The demo config on the shared index, with this test's own accounts and judgements."""
+    import shutil
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    for name in ("index.sqlite", "spool.sqlite"):
+        shutil.copy(web_data / name, data_dir / name)
+    shutil.copytree(web_data / "digests", data_dir / "digests")
+    return bind(newsweb, data_dir)
+
+
+def add_user(config, name="marie", password=PASSWORD):
+    from veille.web.auth import hash_password
+    from veille.web.store import WebStore
+
+    store = WebStore(config.data_dir)
+    store.set_user(name, hash_password(password))
+    store.close()
+
+
+@pytest.fixture
+def client(config):
+    """A logged-in browser-like client (session and CSRF cookies over https)."""
+    from veille.web.app import create_app
+
+    add_user(config)
+    with TestClient(create_app(config), base_url="https://testserver") as client:
+        login(client)
+        yield client
+
+
+def login(client, username="marie", password=PASSWORD, next_url="/recherche"):
+    token = csrf_of(client)
+    return client.post("/connexion", data={"username": username, "password": password, "next": next_url,
+                                           "csrftoken": token}, follow_redirects=False)
+
+
+def csrf_of(client) -> str:
+    import re
+
+    page = client.get("/connexion")
+    return re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+
+
+@pytest.fixture
+def anonymous(config):
+    from veille.web.app import create_app
+
+    add_user(config)
+    with TestClient(create_app(config), base_url="https://testserver") as client:
+        yield client

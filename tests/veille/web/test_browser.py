@@ -1,0 +1,98 @@
+"""An expert's session in headless Chromium against `veille serve`'s app on loopback."""
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from tests.veille.web.conftest import PASSWORD, add_user
+
+
+@pytest.fixture
+def server(config):
+    from veille.web.app import create_app
+
+    add_user(config)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the web app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(chromium, server):
+    context = chromium.new_context(base_url=server, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    yield page
+    context.close()
+
+
+def test_an_expert_searches_narrows_reads_judges_and_follows(page, artifacts):
+    shots = artifacts / "web"
+    shots.mkdir(exist_ok=True)
+    page.goto("/recherche?q=nanosatellite")
+    assert "/connexion" in page.url
+    page.fill("input[name=username]", "marie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/connexion'] button[type=submit]")
+    page.wait_for_url("**/recherche?q=nanosatellite")
+    page.screenshot(path=str(shots / "1-recherche.png"), full_page=True)
+    total = int(page.inner_text("p.total strong"))
+    assert total >= 2 and page.locator(".hit mark").count() > 0
+
+    page.click("section[data-facet=source] a:has-text('Photonique Hebdo')")
+    page.wait_for_url("**source=photonique-hebdo**")
+    narrowed = int(page.inner_text("p.total strong"))
+    assert 0 < narrowed < total
+    page.screenshot(path=str(shots / "2-facette.png"), full_page=True)
+
+    title = page.inner_text(".hit h3 a >> nth=0")
+    page.click(".hit h3 a >> nth=0")
+    page.wait_for_url("**/article/**")
+    assert page.inner_text("h1") == title
+    page.click("section.labels form.verdict >> nth=0 >> button[value='1']")
+    page.wait_for_load_state()
+    assert "Jugement enregistré." in page.inner_text("p.flash")
+    assert "Pertinent" in page.inner_text("ul.judgements")
+    page.screenshot(path=str(shots / "3-article-juge.png"), full_page=True)
+
+    page.go_back()
+    page.go_back()
+    page.wait_for_url("**source=photonique-hebdo**")
+    page.fill("form.follow input[name=name]", "Nanosatellites — Photonique Hebdo")
+    page.select_option("form.follow select[name=frequency]", "daily")
+    page.click("form.follow button[type=submit]")
+    page.wait_for_url("**/suivis")
+    assert "Nanosatellites — Photonique Hebdo" in page.inner_text("ul.follows")
+    page.screenshot(path=str(shots / "4-suivis.png"), full_page=True)
+    assert page.dialogs == [] and page.console_errors == []
+
+
+def test_a_hostile_article_runs_no_script(page, server, artifacts):
+    page.goto("/connexion")
+    page.fill("input[name=username]", "marie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/connexion'] button[type=submit]")
+    page.goto("/recherche?q=attackers+abuse+news+feeds")
+    page.click(".hit h3 a >> nth=0")
+    page.wait_for_url("**/article/**")
+    assert "<script>alert('xss')</script>" in page.inner_text("h1")  # shown as text
+    assert page.evaluate("document.querySelectorAll('script').length") == 1  # our app.js only
+    assert page.evaluate("Array.from(document.querySelectorAll('*')).some("
+                         "el => Array.from(el.attributes).some(a => a.name.startsWith('on')))") is False
+    page.screenshot(path=str(artifacts / "web" / "5-article-hostile.png"), full_page=True)
+    assert page.dialogs == []

@@ -1,0 +1,1 @@
+"""The experts' web app: search, read, judge, follow, trends, digest archive (`veille serve`)."""

@@ -1,0 +1,47 @@
+"""Interface language: French by default, English on request.
+
+Templates are written in French and wrap what they show in `_()`; this catalog
+gives the English wording, keyed by the French text (as gettext msgids are).
+A missing entry shows the French text.
+"""
+from __future__ import annotations
+
+LANGUAGES = ("fr", "en")
+
+EN = {
+    "Recherche": "Search", "Rechercher": "Search", "Tendances": "Trends", "Suivis": "Following",
+    "Synthèses": "Digests", "Déconnexion": "Log out", "Connexion": "Log in", "Identifiant": "Username",
+    "Mot de passe": "Password", "Se connecter": "Log in", "Identifiant ou mot de passe incorrect.":
+    "Wrong username or password.", "résultat(s)": "result(s)", "Thèmes": "Themes", "Marchés": "Markets",
+    "Acteurs": "Actors", "Sources": "Sources", "Langues": "Languages", "Période": "Period",
+    "Tri": "Sort", "pertinence": "relevance", "date": "date", "Page": "Page", "précédente": "previous",
+    "suivante": "next", "Requête invalide": "Invalid query", "Lire l'original": "Read the original",
+    "Résumé": "Summary", "Texte extrait": "Extracted text", "Entités": "Entities",
+    "Autres sources de la même information": "Other sources of the same story",
+    "Votre jugement": "Your judgement", "Pertinent": "Relevant", "Non pertinent": "Not relevant",
+    "Corriger les thèmes et marchés": "Correct themes and markets", "Note": "Note",
+    "Enregistrer": "Save", "Jugements": "Judgements", "Suivre cette recherche": "Follow this search",
+    "Nom": "Name", "Fréquence": "Frequency", "quotidienne": "daily", "hebdomadaire": "weekly",
+    "E-mail": "Email", "Supprimer": "Delete", "Mes recherches suivies": "My followed searches",
+    "Aucune recherche suivie.": "No followed search.", "Volume par thème": "Volume per theme",
+    "Matrice marchés × thèmes": "Markets × themes matrix", "Termes en hausse": "Rising terms",
+    "Archives des synthèses": "Digest archive", "Aucune synthèse pour l'instant.": "No digest yet.",
+    "Tout": "All", "7 jours": "7 days", "30 jours": "30 days", "12 mois": "12 months",
+    "Aucun résultat.": "No result.", "Jugement enregistré.": "Judgement saved.",
+    "Recherche suivie.": "Search followed.", "semaines": "weeks", "Article introuvable.": "Article not found.",
+    "preuves": "evidence", "Opportunité transversale": "Cross-cluster opportunity",
+    "Syntaxe : mots, \"phrases\", AND/OR/NOT, theme:, market:, actor:, source:, lang:, date:AAAA-MM-JJ..AAAA-MM-JJ":
+    "Syntax: words, \"phrases\", AND/OR/NOT, theme:, market:, actor:, source:, lang:, date:YYYY-MM-DD..YYYY-MM-DD",
+    "Retirer ce filtre": "Remove this filter", "Filtres actifs": "Active filters",
+}
+
+
+def translator(lang: str):
+    if lang == "en":
+        return lambda text: EN.get(text, text)
+    return lambda text: text
+
+
+def pick_language(session_lang: str | None) -> str:
+    """French unless the user chose English (the link in the page header)."""
+    return session_lang if session_lang in LANGUAGES else "fr"
