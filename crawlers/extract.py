@@ -58,6 +58,14 @@ def _parse_date(value: Optional[str]) -> Optional[datetime]:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _trafilatura(trafilatura, html: str, url: str, precision: bool) -> dict:
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=not precision,
+        favor_precision=precision, favor_recall=not precision, deduplicate=False,
+    )
+    return document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
+
+
 def extract_page(page: dict, source_name: str = "") -> Extracted:
     """Extract one spooled page into an Article (or say why not)."""
     import trafilatura
@@ -65,14 +73,14 @@ def extract_page(page: dict, source_name: str = "") -> Extracted:
     entry = page.get("entry") or {}
     html = _decode(page["body"] or b"", page.get("encoding", ""))
     try:
-        document = trafilatura.bare_extraction(
-            html, url=page["final_url"], with_metadata=True, include_comments=False,
-            include_tables=False, favor_precision=True, deduplicate=False,
-        )
+        data = _trafilatura(trafilatura, html, page["final_url"], precision=True)
+        text = (data.get("text") or "").strip()
+        if len(text) < MIN_TEXT_CHARS and html:
+            # Precision mode finds nothing in some layouts (old table pages): try recall mode.
+            data = _trafilatura(trafilatura, html, page["final_url"], precision=False) or data
+            text = (data.get("text") or "").strip()
     except Exception as exc:  # trafilatura raises many kinds on hostile HTML
         return Extracted(page["url"], error=f"extraction impossible : {type(exc).__name__}: {exc}")
-    data = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
-    text = (data.get("text") or "").strip()
     feed_summary = _strip_html(entry.get("summary", ""))
     if len(text) < MIN_TEXT_CHARS and not feed_summary:
         return Extracted(page["url"], error="aucun texte d'article trouvé dans la page")
