@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Optional
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from index.base import QuerySyntaxError
@@ -184,7 +184,8 @@ def save_search(request: Request, body: SavedSearchIn, user: str = Depends(requi
 
 
 @router.delete("/saved-searches/{search_id}", status_code=204)
-def delete_search(request: Request, search_id: int, user: str = Depends(require_user)):
+def delete_search(request: Request, search_id: int = Path(..., ge=1, le=2**63 - 1),
+                  user: str = Depends(require_user)):
     if not web(request).store.delete_search(user, search_id):
         raise HTTPException(status_code=404, detail="recherche suivie introuvable")
 

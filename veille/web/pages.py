@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from index.base import QuerySyntaxError
@@ -157,7 +157,8 @@ def follow(request: Request, user: str = Depends(require_user), name: str = Form
 
 
 @router.post("/suivis/{search_id}/supprimer")
-def unfollow(request: Request, search_id: int, user: str = Depends(require_user)):
+def unfollow(request: Request, search_id: int = PathParam(..., ge=1, le=2**63 - 1),
+             user: str = Depends(require_user)):
     web(request).store.delete_search(user, search_id)
     return redirect("/suivis")
 

@@ -114,3 +114,9 @@ def test_trends_give_weekly_volume_and_the_matrix(client):
 def test_the_api_needs_a_login(anonymous):
     assert anonymous.get("/api/search").status_code == 401
     assert anonymous.get("/api/openapi.json").status_code == 200
+
+
+def test_out_of_range_ids_are_a_client_error(client):
+    token = csrf_of(client)
+    response = client.delete(f"/api/saved-searches/{2**70}", headers={"x-csrftoken": token})
+    assert response.status_code == 422
