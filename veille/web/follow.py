@@ -1,0 +1,81 @@
+"""Followed searches: find what is new since the last notice and send it by email.
+
+A saved search is due once a day (daily) or once a week (weekly) after its
+last notice. Its new matches are the articles published since then, newest
+first. Sending goes through the digest mailer (`send` below), which keeps the
+per-recipient send log; the notice's key makes a re-run after a crash send
+nothing twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Optional
+
+from starlette.datastructures import QueryParams
+
+from index.base import IndexBackend
+from veille.config import Config
+from veille.web.search import SearchParams
+from veille.web.store import SavedSearch, WebStore
+
+PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+MAX_MATCHES = 30
+
+
+@dataclass
+class Notice:
+    search: SavedSearch
+    matches: list            # Article records, newest first
+    since: datetime
+    until: datetime
+
+    @property
+    def key(self) -> str:
+        return f"suivi-{self.search.id}-{self.until.strftime('%Y%m%dT%H%M%S')}"
+
+
+def is_due(search: SavedSearch, now: datetime) -> bool:
+    last = datetime.fromisoformat(search.last_notified or search.created_at)
+    return now - last >= PERIOD.get(search.frequency, PERIOD["weekly"]) - timedelta(minutes=5)
+
+
+def new_matches(config: Config, index: IndexBackend, search: SavedSearch, now: datetime) -> Notice:
+    since = datetime.fromisoformat(search.last_notified or search.created_at)
+    params = SearchParams.from_query(QueryParams(search.query_string))
+    request = params.request(config.settings.timezone, page_size=MAX_MATCHES)
+    request.since, request.until, request.sort, request.offset, request.facets = since, now, "date", 0, False
+    return Notice(search=search, matches=[hit.article for hit in index.search(request).hits], since=since, until=now)
+
+
+def notify_due(config: Config, index: IndexBackend, store: WebStore, send: Callable[[Notice], None],
+               now: Optional[datetime] = None) -> dict:
+    """Send every due search that has an address and new matches; returns counts for the report."""
+    now = now or datetime.now(timezone.utc)
+    counts = {"due": 0, "sent": 0, "empty": 0, "failed": 0}
+    for search in store.saved_searches():
+        if not search.email or not is_due(search, now):
+            continue
+        counts["due"] += 1
+        notice = new_matches(config, index, search, now)
+        if not notice.matches:
+            counts["empty"] += 1
+            store.mark_notified(search.id, now.isoformat(timespec="seconds"))
+            continue
+        try:
+            send(notice)
+        except Exception:  # noqa: BLE001 - one failed notice must not stop the others; retried next run
+            counts["failed"] += 1
+            continue
+        store.mark_notified(search.id, now.isoformat(timespec="seconds"))
+        counts["sent"] += 1
+    return counts
+
+
+def render_notice(config: Config, notice: Notice, env) -> tuple[str, str, str]:
+    """(subject, HTML, text) of a notice, French, with links into the web app."""
+    base = config.settings.web.base_url.rstrip("/")
+    context = {"notice": notice, "base": base, "search_url": f"{base}/recherche?{notice.search.query_string}"}
+    subject = f"veille — {len(notice.matches)} nouveauté(s) pour « {notice.search.name} »"
+    return (" ".join(subject.split()), env.get_template("follow-notice.html.j2").render(**context),
+            env.get_template("follow-notice.txt.j2").render(**context))
