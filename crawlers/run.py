@@ -21,20 +21,30 @@ class CrawlError(RuntimeError):
     pass
 
 
+def write_job(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path,
+              folder: Path) -> tuple[Path, Path]:
+    """The job file a crawl process reads, and where it will write its report."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    job, report = Path(folder) / "job.json", Path(folder) / "report.json"
+    job.write_text(json.dumps({
+        "sources": [s.model_dump() for s in sources],
+        "settings": settings.model_dump(),
+        "spool": str(spool_path),
+        "log_file": str(log_file),
+        "report": str(report),
+    }), encoding="utf-8")
+    return job, report
+
+
+def command(job: Path) -> list[str]:
+    return [sys.executable, "-m", "crawlers.run", str(job)]
+
+
 def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path) -> dict:
     """Crawl the given sources into the spool; returns the per-source report."""
-    log_file.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="veille-crawl-") as tmp:
-        job = Path(tmp) / "job.json"
-        report = Path(tmp) / "report.json"
-        job.write_text(json.dumps({
-            "sources": [s.model_dump() for s in sources],
-            "settings": settings.model_dump(),
-            "spool": str(spool_path),
-            "log_file": str(log_file),
-            "report": str(report),
-        }), encoding="utf-8")
-        done = subprocess.run([sys.executable, "-m", "crawlers.run", str(job)], capture_output=True, text=True)
+        job, report = write_job(sources, settings, spool_path, log_file, Path(tmp))
+        done = subprocess.run(command(job), capture_output=True, text=True)
         if done.returncode != 0 or not report.exists():
             detail = (done.stderr or "").strip().splitlines()[-5:]
             raise CrawlError(f"le processus de collecte a échoué (code {done.returncode}) : "
