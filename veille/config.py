@@ -410,12 +410,41 @@ def _validate_file(name: str, path: Path) -> Any:
 def _error(path: Path, node, loc: tuple, err: dict) -> ConfigError:
     line = _line_of(node, loc)
     where = f", ligne {line}" if line else ""
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "clé inconnue"
-    elif err["type"] == "missing":
-        message = "clé obligatoire absente"
-    return ConfigError(f"{path}{where}: {_key_path(loc)}: {message}")
+    return ConfigError(f"{path}{where}: {_key_path(loc)}: {french_message(err)}")
+
+
+def french_message(err: dict) -> str:
+    """Pydantic's error, worded in French for the watch officer who edits the YAML."""
+    ctx, given = err.get("ctx") or {}, err.get("input")
+    shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
+
+    def bound(name: str) -> str:
+        value = ctx.get(name)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
+    pattern = ("minuscules, chiffres et tirets" if ctx.get("pattern") == ID_PATTERN else ctx.get("pattern"))
+    messages = {
+        "extra_forbidden": "clé inconnue",
+        "missing": "clé obligatoire absente",
+        "greater_than": f"doit être supérieur à {bound('gt')} (lu : {shown})",
+        "greater_than_equal": f"doit être au moins {bound('ge')} (lu : {shown})",
+        "less_than": f"doit être inférieur à {bound('lt')} (lu : {shown})",
+        "less_than_equal": f"doit être au plus {bound('le')} (lu : {shown})",
+        "string_pattern_mismatch": f"format invalide (lu : {shown} ; attendu : {pattern})",
+        "literal_error": f"valeur invalide (lu : {shown} ; attendu : {expected})",
+        "int_parsing": f"nombre entier attendu (lu : {shown})",
+        "int_from_float": f"nombre entier attendu (lu : {shown})",
+        "float_parsing": f"nombre attendu (lu : {shown})",
+        "bool_parsing": f"true ou false attendu (lu : {shown})",
+        "string_type": f"texte attendu (lu : {shown})",
+        "list_type": f"liste attendue (lu : {shown})",
+        "dict_type": f"dictionnaire (clé: valeur) attendu (lu : {shown})",
+        "model_type": f"dictionnaire (clé: valeur) attendu (lu : {shown})",
+        "too_short": f"trop court : {ctx.get('min_length')} élément(s) au moins",
+        "too_long": f"trop long : {ctx.get('max_length')} élément(s) au plus",
+    }
+    return messages.get(err["type"], err["msg"].removeprefix("Value error, "))
 
 
 def _duplicates(items, what: str, path: Path) -> None:
