@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from scrapy import signals
 
+from datetime import datetime, timezone
+
 from crawlers.items import FeedStateItem, WatchStateItem
+from crawlers.polling import next_due, next_interval
 from crawlers.state import CrawlState
 from veille.spool import Spool
 
@@ -30,11 +33,12 @@ class SpoolPipeline:
             self.spool.close()
 
     def spider_closed(self, spider, reason):
-        """Only a crawl that went to its end stores validators and snapshots."""
-        if reason != "finished" or not (self.feed_states or self.watched):
+        """Only a crawl that went to its end stores validators, snapshots and schedules."""
+        if reason != "finished":
             return
         report = spider.report
         with CrawlState(self.crawler.settings.get("VEILLE_SPOOL")) as state:
+            update_schedule(state, spider.sources, report)
             for watched in self.watched:
                 state.put_snapshot(watched.url, watched.source, watched.blocks)
             for item in self.feed_states.values():
@@ -53,3 +57,17 @@ class SpoolPipeline:
                             entry=item.entry)
         self.crawler.spider.report.sources[item.source].new += 1
         return item
+
+
+def update_schedule(state: CrawlState, sources: list[dict], report) -> None:
+    """Adaptive polling: each crawled source's next interval and due time."""
+    now = datetime.now(timezone.utc)
+    known = state.schedule()
+    for source in sources:
+        stats = report.sources[source["id"]]
+        had_new = stats.new > 0
+        failed = source["id"] in report.incomplete or stats.feeds == 0
+        previous = known.get(source["id"], {}).get("interval_minutes")
+        interval = next_interval(previous, had_new, source.get("min_interval_minutes", 0),
+                                 source.get("max_interval_minutes", 1440))
+        state.put_schedule(source["id"], interval, next_due(now, interval, failed).isoformat(), had_new)

@@ -13,6 +13,7 @@ class SourceReport:
     new: int = 0            # article pages fetched and stored
     known: int = 0          # already collected, not fetched again
     errors: list[dict] = field(default_factory=list)   # {url, reason}
+    not_due: bool = False   # skipped: adaptive polling says it is not due yet
 
 
 class CrawlReport:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import asdict
 import sys
 import tempfile
 from pathlib import Path
@@ -22,8 +23,9 @@ class CrawlError(RuntimeError):
 
 
 def write_job(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path,
-              folder: Path) -> tuple[Path, Path]:
-    """The job file a crawl process reads, and where it will write its report."""
+              folder: Path, respect_schedule: bool = False) -> tuple[Path, Path]:
+    """The job file a crawl process reads, and where it will write its report.
+    With `respect_schedule`, sources that adaptive polling says are not due are skipped."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     job, report = Path(folder) / "job.json", Path(folder) / "report.json"
     job.write_text(json.dumps({
@@ -32,6 +34,7 @@ def write_job(sources: list[Source], settings: CrawlSettings, spool_path: Path, 
         "spool": str(spool_path),
         "log_file": str(log_file),
         "report": str(report),
+        "respect_schedule": respect_schedule,
     }), encoding="utf-8")
     return job, report
 
@@ -40,10 +43,12 @@ def command(job: Path) -> list[str]:
     return [sys.executable, "-m", "crawlers.run", str(job)]
 
 
-def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path) -> dict:
-    """Crawl the given sources into the spool; returns the per-source report."""
+def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path,
+          respect_schedule: bool = False) -> dict:
+    """Crawl the given sources into the spool; returns the per-source report
+    (a source skipped as not due has `not_due: true`)."""
     with tempfile.TemporaryDirectory(prefix="veille-crawl-") as tmp:
-        job, report = write_job(sources, settings, spool_path, log_file, Path(tmp))
+        job, report = write_job(sources, settings, spool_path, log_file, Path(tmp), respect_schedule)
         done = subprocess.run(command(job), capture_output=True, text=True)
         if done.returncode != 0 or not report.exists():
             detail = (done.stderr or "").strip().splitlines()[-5:]
@@ -55,6 +60,8 @@ def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_
 def main(job_path: str) -> None:
     from scrapy.crawler import CrawlerProcess
 
+    from crawlers.polling import is_due
+    from crawlers.report import SourceReport
     from crawlers.settings import scrapy_settings
     from crawlers.spiders.feeds import FeedSpider
     from crawlers.spiders.sections import SectionSpider
@@ -69,9 +76,12 @@ def main(job_path: str) -> None:
     process = CrawlerProcess(scrapy_settings(settings, job["spool"], job["log_file"], private_hosts),
                              install_root_handler=True)
     with CrawlState(job["spool"]) as state:
-        validators, snapshots = state.validators(), state.snapshots()
-    # One spider per kind of source, all in this process and reactor (shared
-    # per-domain slots are per crawler; robots.txt is cached per crawler).
+        validators, snapshots, schedule = state.validators(), state.snapshots(), state.schedule()
+    not_due = [s for s in job["sources"] if job.get("respect_schedule")
+               and not is_due(schedule.get(s["id"], {}).get("next_due"))]
+    job["sources"] = [s for s in job["sources"] if s not in not_due]
+    # One spider per kind of source, all in this process and reactor (each has
+    # its own download slots and robots.txt cache).
     spiders = {
         "feed": (FeedSpider, {"max_entries": settings.max_entries_per_feed, "validators": validators}),
         "sitemap": (SitemapSourceSpider, {"max_bytes": settings.max_page_bytes * 10}),
@@ -85,8 +95,9 @@ def main(job_path: str) -> None:
             crawler = process.create_crawler(spider_class)
             process.crawl(crawler, sources=sources, **options)
             crawlers.append(crawler)
-    process.start()
-    report = {}
+    if crawlers:
+        process.start()
+    report = {s["id"]: asdict(SourceReport(not_due=True)) for s in not_due}
     for crawler in crawlers:
         report.update(crawler.spider.report.to_dict())
     Path(job["report"]).write_text(json.dumps(dict(sorted(report.items())), ensure_ascii=False), encoding="utf-8")

@@ -1,5 +1,6 @@
 """Crawl state that outlives a crawl: each feed's validators for conditional
-GET, and each watched page's text blocks at the last visit.
+GET, each watched page's text blocks at the last visit, and each source's
+polling interval and next due time (adaptive polling, see crawlers.polling).
 
 Kept in the spool file (its own table), written by the item pipeline when the
 crawl ends normally: a killed crawl stores no validators, so the next one reads
@@ -19,6 +20,13 @@ CREATE TABLE IF NOT EXISTS feed_validators (
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_schedule (
+    source TEXT PRIMARY KEY,
+    interval_minutes REAL NOT NULL,
+    next_due TEXT NOT NULL,
+    last_polled TEXT NOT NULL,
+    last_new TEXT
 );
 CREATE TABLE IF NOT EXISTS watched_pages (
     url TEXT PRIMARY KEY,
@@ -71,3 +79,17 @@ class CrawlState:
             "INSERT INTO watched_pages (url, source, blocks, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET blocks = excluded.blocks, updated_at = excluded.updated_at",
             (url, source, json.dumps(blocks, ensure_ascii=False), _now()))
+
+    def schedule(self) -> dict[str, dict]:
+        rows = self.db.execute("SELECT source, interval_minutes, next_due, last_polled, last_new FROM source_schedule")
+        keys = ("interval_minutes", "next_due", "last_polled", "last_new")
+        return {row[0]: dict(zip(keys, row[1:])) for row in rows}
+
+    def put_schedule(self, source: str, interval_minutes: float, next_due: str, had_new: bool) -> None:
+        now = _now()
+        self.db.execute(
+            "INSERT INTO source_schedule (source, interval_minutes, next_due, last_polled, last_new)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET interval_minutes = excluded.interval_minutes,"
+            " next_due = excluded.next_due, last_polled = excluded.last_polled,"
+            " last_new = COALESCE(excluded.last_new, source_schedule.last_new)",
+            (source, interval_minutes, next_due, now, now if had_new else None))

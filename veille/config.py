@@ -168,6 +168,8 @@ class Source(Strict):
     max_depth: int = Field(2, ge=1, le=5)                # section: links followed from the start pages
     max_pages: int = Field(50, ge=1, le=1000)            # section: article pages per crawl
     selector: str = ""                                   # watch: CSS selector of the watched part
+    min_interval_minutes: int = Field(0, ge=0)           # adaptive polling: at most this often (0: every crawl)
+    max_interval_minutes: int = Field(1440, ge=1)        # adaptive polling: at least this often
 
     @field_validator("url")
     @classmethod
@@ -200,6 +202,13 @@ class Source(Strict):
             except SelectorError as exc:
                 raise ValueError(f"sélecteur CSS invalide : {value!r} ({exc})")
         return value
+
+    @model_validator(mode="after")
+    def polling_bounds(self) -> "Source":
+        if self.min_interval_minutes > self.max_interval_minutes:
+            raise ValueError(f"min_interval_minutes ({self.min_interval_minutes}) dépasse "
+                             f"max_interval_minutes ({self.max_interval_minutes})")
+        return self
 
     @model_validator(mode="after")
     def section_has_article_rules(self) -> "Source":

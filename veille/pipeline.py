@@ -118,9 +118,11 @@ class Pipeline:
         if not sources:
             return {"sources": 0, "feeds": 0, "entries": 0, "new_pages": 0, "known_pages": 0, "errors": 0}
         report = crawl(sources, self.config.settings.crawl, spool_path(self.config),
-                       self.config.data_dir / "logs" / "crawl.log")
+                       self.config.data_dir / "logs" / "crawl.log", respect_schedule=True)
         self.report.sources = report
         for source_id, stats in report.items():
+            if stats.get("not_due"):  # adaptive polling: a quiet source waits for a later crawl
+                continue
             for error in stats["errors"]:
                 self._error("crawl", error["reason"], source_id, error["url"])
             reached = stats["feeds"] > 0
@@ -132,6 +134,7 @@ class Pipeline:
             "new_pages": sum(s["new"] for s in report.values()),
             "known_pages": sum(s["known"] for s in report.values()),
             "errors": sum(len(s["errors"]) for s in report.values()),
+            "not_due": sum(bool(s.get("not_due")) for s in report.values()),
         }
 
     def stage_extract(self) -> dict:

@@ -59,6 +59,9 @@ MISTAKES = [
     ("sources.yaml", "sources:\n  - id: x\n    name: X\n    kind: sitemap\n    url: https://e.org/s.xml\n"
                      "    max_age_days: 0\n",
      ["sources.yaml", "ligne 6", "sources[0].max_age_days"]),
+    ("sources.yaml", "sources:\n  - id: x\n    name: X\n    url: https://e.org/f\n"
+                     "    min_interval_minutes: 600\n    max_interval_minutes: 60\n",
+     ["sources.yaml", "ligne 2", "sources[0]", "min_interval_minutes (600) dépasse max_interval_minutes (60)"]),
 ]
 
 
