@@ -45,4 +45,5 @@ def is_temporary(failure) -> bool:
     """A failure that may go away by itself (server busy, network), unlike a 404 or a refusal."""
     if failure.check(HttpError):
         return failure.value.response.status in TEMPORARY_STATUSES
-    return not failure.check(IgnoreRequest)
+    too_large = failure.check(defer.CancelledError) or type(failure.value).__name__ == "DownloadCancelledError"
+    return not (failure.check(IgnoreRequest) or too_large)

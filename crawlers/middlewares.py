@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
+from crawlers.items import PageItem
 from veille.spool import Spool
 
 
@@ -31,12 +32,16 @@ class KnownPageFilter:
         return cls(crawler)
 
     def _is_known(self, item) -> bool:
-        """Also true for a page another feed of this run already asked for."""
-        if not isinstance(item, scrapy.Request) or "article_url" not in item.meta:
+        """Also true for a page another feed of this run already asked for, and
+        for a page-less feed entry (or watched-page change) already stored."""
+        if isinstance(item, scrapy.Request) and "article_url" in item.meta:
+            url, source = item.meta["article_url"], item.meta["source"]["id"]
+        elif isinstance(item, PageItem) and not item.body:
+            url, source = item.url, item.source
+        else:
             return False
-        url = item.meta["article_url"]
         if url in self.known:
-            self.crawler.spider.report.sources[item.meta["source"]["id"]].known += 1
+            self.crawler.spider.report.sources[source].known += 1
             return True
         self.known.add(url)
         return False

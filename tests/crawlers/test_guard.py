@@ -19,3 +19,20 @@ def test_internal_or_non_http_targets_are_refused(url):
 
 def test_allowlisted_fixture_host_passes():
     assert PrivateAddressGuard({"127.0.0.2"}).process_request(Request("http://127.0.0.2:8470/feed.xml")) is None
+
+
+def test_permanent_and_temporary_failures():
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet import defer, error
+    from twisted.python.failure import Failure
+
+    from crawlers.errors import is_temporary
+
+    def http(status):
+        return Failure(HttpError(Response("http://e.org/", status=status)))
+
+    assert is_temporary(http(503)) and is_temporary(http(429)) and not is_temporary(http(404))
+    assert is_temporary(Failure(error.TimeoutError()))
+    assert not is_temporary(Failure(IgnoreRequest("Forbidden by robots.txt")))
+    assert not is_temporary(Failure(defer.CancelledError()))

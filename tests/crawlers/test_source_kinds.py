@@ -5,6 +5,7 @@ import pytest
 
 from crawlers.extract import extract_page
 from crawlers.run import crawl
+from crawlers.state import CrawlState
 from veille.config import CrawlSettings, Source
 from veille.newsweb.server import NewsWeb, load_manifests
 from veille.spool import Spool
@@ -95,6 +96,10 @@ def test_json_feed_and_entry_without_page(web, tmp_path):
     article = extract_page(brief, "Zone de pannes").article
     assert article.feed_summary.startswith("Le pôle de compétitivité ouvre les inscriptions")
     assert article.canonical_url == brief["url"] and "#entree-" in article.url
+    with CrawlState(tmp_path / "spool.sqlite") as state:
+        state.db.execute("DELETE FROM feed_validators")  # read the feed again rather than get a 304
+    again = _crawl([_source(web, "zone-de-pannes", "/flux.json")], tmp_path)["s"]
+    assert again["new"] == 0 and again["known"] == 2  # the page-less entry is not stored again
 
 
 def test_kinds_in_one_crawl_share_known_pages(web, tmp_path):

@@ -1,5 +1,6 @@
 """Stories: near-duplicates grouped by MinHash/LSH, across runs; and on the
 fixture web, the syndicated copy marked `duplicate_of` joins its original."""
+from veille.config import Source
 from veille.pipeline import Pipeline
 from veille.record import Article
 from veille.spool import Spool
@@ -67,3 +68,23 @@ def test_syndicated_copy_on_the_fixture_web_shares_its_story(demo_config, newswe
         stories.setdefault(article.story_id, []).append(article)
     assert sum(len(members) > 1 for members in stories.values()) == len(copies)  # no false grouping
     assert report.counts["extract"]["near_duplicates"] == len(copies)
+
+
+def test_same_story_on_three_sites_is_one_story_with_three_sources(demo_config, newsweb, manifests):
+    press = Source(id="revue-de-presse", name="Revue de presse", allow_private=True,
+                   url=newsweb.base_url("zone-de-pannes") + "/syndication.xml")
+    config = demo_config.model_copy(update={"sources": [*demo_config.sources, press]})
+    pipeline = Pipeline(config)
+    try:
+        report = pipeline.run(stages=("crawl", "extract"))
+    finally:
+        pipeline.close()
+    assert report.ok, report.failure
+    (copy,) = manifests["zone-de-pannes"]["syndicated"]
+    original_site, _, original_path = copy["duplicate_of"].partition("/")
+    with Spool(config.data_dir / "spool.sqlite") as spool:
+        articles = {a.url: a for a in spool.get_articles(spool.ids_in("extracted"))}
+    original = articles[newsweb.base_url(original_site) + "/" + original_path]
+    story = [a for a in articles.values() if a.story_id == original.story_id]
+    assert {a.source for a in story} == {"photonique-hebdo", "industries-territoires", "revue-de-presse"}
+    assert len({a.id for a in story}) == 3  # each copy keeps its record (its rel=canonical points off-site)
