@@ -7,6 +7,7 @@ from scrapy import signals
 from datetime import datetime, timezone
 
 from crawlers.items import FeedStateItem, WatchStateItem
+from crawlers.health import classify, next_record
 from crawlers.polling import next_due, next_interval
 from crawlers.state import CrawlState
 from veille.spool import Spool
@@ -39,6 +40,7 @@ class SpoolPipeline:
         report = spider.report
         with CrawlState(self.crawler.settings.get("VEILLE_SPOOL")) as state:
             update_schedule(state, spider.sources, report)
+            update_failures(state, spider.sources, report)
             for watched in self.watched:
                 state.put_snapshot(watched.url, watched.source, watched.blocks)
             for item in self.feed_states.values():
@@ -71,3 +73,13 @@ def update_schedule(state: CrawlState, sources: list[dict], report) -> None:
         interval = next_interval(previous, had_new, source.get("min_interval_minutes", 0),
                                  source.get("max_interval_minutes", 1440))
         state.put_schedule(source["id"], interval, next_due(now, interval, failed).isoformat(), had_new)
+
+
+def update_failures(state: CrawlState, sources: list[dict], report) -> None:
+    """Weighted failure records (crawlers.health)."""
+    now = datetime.now(timezone.utc)
+    known = state.failures()
+    entries = report.to_dict()
+    for source in sources:
+        health = classify(entries.get(source["id"], {}))
+        state.put_failure(source["id"], next_record(known.get(source["id"]), source["url"], health, now))

@@ -14,6 +14,9 @@ class SourceReport:
     known: int = 0          # already collected, not fetched again
     errors: list[dict] = field(default_factory=list)   # {url, reason}
     not_due: bool = False   # skipped: adaptive polling says it is not due yet
+    disabled: bool = False  # skipped: failing for long (crawlers.health)
+    failure: str = ""       # the source itself failed: "temporary" or "hard"
+    health: str = ""        # ok, partial, temporary, hard (filled by to_dict)
 
 
 class CrawlReport:
@@ -28,4 +31,10 @@ class CrawlReport:
         self.sources[source].errors.append({"url": url, "reason": reason})
 
     def to_dict(self) -> dict:
-        return {source: asdict(report) for source, report in sorted(self.sources.items())}
+        from crawlers.health import classify
+
+        result = {}
+        for source, report in sorted(self.sources.items()):
+            result[source] = asdict(report)
+            result[source]["health"] = classify(result[source])
+        return result

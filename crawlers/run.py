@@ -60,6 +60,7 @@ def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_
 def main(job_path: str) -> None:
     from scrapy.crawler import CrawlerProcess
 
+    from crawlers.health import disabled_reason
     from crawlers.polling import is_due
     from crawlers.report import SourceReport
     from crawlers.settings import scrapy_settings
@@ -77,9 +78,12 @@ def main(job_path: str) -> None:
                              install_root_handler=True)
     with CrawlState(job["spool"]) as state:
         validators, snapshots, schedule = state.validators(), state.snapshots(), state.schedule()
-    not_due = [s for s in job["sources"] if job.get("respect_schedule")
+        failures = state.failures()
+    disabled = {s["id"]: (s["url"], reason) for s in job["sources"]
+                if (reason := disabled_reason(failures.get(s["id"]), s["url"]))}
+    not_due = [s for s in job["sources"] if job.get("respect_schedule") and s["id"] not in disabled
                and not is_due(schedule.get(s["id"], {}).get("next_due"))]
-    job["sources"] = [s for s in job["sources"] if s not in not_due]
+    job["sources"] = [s for s in job["sources"] if s not in not_due and s["id"] not in disabled]
     # One spider per kind of source, all in this process and reactor (each has
     # its own download slots and robots.txt cache).
     spiders = {
@@ -98,6 +102,8 @@ def main(job_path: str) -> None:
     if crawlers:
         process.start()
     report = {s["id"]: asdict(SourceReport(not_due=True)) for s in not_due}
+    for source_id, (url, reason) in disabled.items():
+        report[source_id] = asdict(SourceReport(disabled=True, errors=[{"url": url, "reason": reason}]))
     for crawler in crawlers:
         report.update(crawler.spider.report.to_dict())
     Path(job["report"]).write_text(json.dumps(dict(sorted(report.items())), ensure_ascii=False), encoding="utf-8")

@@ -1,6 +1,7 @@
 """Crawl state that outlives a crawl: each feed's validators for conditional
 GET, each watched page's text blocks at the last visit, and each source's
-polling interval and next due time (adaptive polling, see crawlers.polling).
+polling interval and next due time (adaptive polling, see crawlers.polling),
+and each source's weighted failure record (see crawlers.health).
 
 Kept in the spool file (its own table), written by the item pipeline when the
 crawl ends normally: a killed crawl stores no validators, so the next one reads
@@ -20,6 +21,13 @@ CREATE TABLE IF NOT EXISTS feed_validators (
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS source_failures (
+    source TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    score REAL NOT NULL,
+    failing_since TEXT,
+    last_health TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS source_schedule (
     source TEXT PRIMARY KEY,
@@ -93,3 +101,14 @@ class CrawlState:
             " next_due = excluded.next_due, last_polled = excluded.last_polled,"
             " last_new = COALESCE(excluded.last_new, source_schedule.last_new)",
             (source, interval_minutes, next_due, now, now if had_new else None))
+
+    def failures(self) -> dict[str, dict]:
+        rows = self.db.execute("SELECT source, url, score, failing_since, last_health FROM source_failures")
+        return {r[0]: {"url": r[1], "score": r[2], "failing_since": r[3], "last_health": r[4]} for r in rows}
+
+    def put_failure(self, source: str, record: dict) -> None:
+        self.db.execute(
+            "INSERT INTO source_failures (source, url, score, failing_since, last_health) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(source) DO UPDATE SET url = excluded.url, score = excluded.score,"
+            " failing_since = excluded.failing_since, last_health = excluded.last_health",
+            (source, record["url"], record["score"], record["failing_since"], record["last_health"]))

@@ -49,3 +49,5 @@ class SourceSpider(scrapy.Spider):
         self.report.error(source, url, f"{what} : {describe_failure(failure)}")
         if request.meta.get("kind") != "article" or is_temporary(failure):
             self.report.incomplete.add(source)
+        if request.meta.get("kind") != "article" and not self.report.sources[source].feeds:
+            self.report.sources[source].failure = "temporary" if is_temporary(failure) else "hard"

@@ -1,0 +1,49 @@
+"""Source health: failures weighted by kind, and sources failing for long
+disabled automatically (and reported) until their address changes.
+
+Each crawl classifies each source: `ok`, `partial` (read, but some pages
+failed), `temporary` (timeout, 5xx, 429: may pass by itself) or `hard` (404,
+unreadable feed, refused address, unknown host). Hard failures weigh 1,
+temporary ones 0.25; a success resets the score. A source whose score reaches
+DISABLE_SCORE after failing for more than DISABLE_AFTER_DAYS is skipped by the
+next crawls, with a reason in the run report, until its URL is changed in
+sources.yaml (or its failure record is cleared).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+WEIGHTS = {"hard": 1.0, "temporary": 0.25, "partial": 0.0}
+DISABLE_SCORE = 6.0
+DISABLE_AFTER_DAYS = 3
+
+
+def classify(stats: dict) -> str:
+    """The health of one source after a crawl, from its report entry."""
+    if stats.get("feeds", 0) > 0:
+        return "partial" if stats.get("errors") else "ok"
+    return stats.get("failure") or "hard"
+
+
+def next_record(previous: Optional[dict], url: str, health: str, now: datetime) -> dict:
+    """The source's failure record after this crawl."""
+    if previous and previous.get("url") != url:
+        previous = None  # the address was fixed: start afresh
+    if health == "ok" or health == "partial":
+        return {"url": url, "score": 0.0, "failing_since": None, "last_health": health}
+    score = (previous or {}).get("score", 0.0) + WEIGHTS[health]
+    since = (previous or {}).get("failing_since") or now.isoformat(timespec="seconds")
+    return {"url": url, "score": score, "failing_since": since, "last_health": health}
+
+
+def disabled_reason(record: Optional[dict], url: str, now: Optional[datetime] = None) -> str:
+    """Why the source is disabled (French), or '' when it should be crawled."""
+    if not record or record.get("url") != url or not record.get("failing_since"):
+        return ""
+    since = datetime.fromisoformat(record["failing_since"])
+    now = now or datetime.now(timezone.utc)
+    if record["score"] >= DISABLE_SCORE and now - since > timedelta(days=DISABLE_AFTER_DAYS):
+        return (f"source désactivée automatiquement : en échec depuis le {since:%d/%m/%Y} "
+                f"(score d'échec {record['score']:g}) ; corriger son adresse dans sources.yaml la réactive")
+    return ""
