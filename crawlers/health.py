@@ -8,6 +8,11 @@ temporary ones 0.25; a success resets the score. A source whose score reaches
 DISABLE_SCORE after failing for more than DISABLE_AFTER_DAYS is skipped by the
 next crawls, with a reason in the run report, until its URL is changed in
 sources.yaml (or its failure record is cleared).
+
+Volume: the number of new pages of each crawl is kept; a source that used to
+bring items and brought none in its last polls, or that suddenly brings far
+more than usual, is flagged in the run report (a broken feed that still
+answers 200, a site redesign, a spam flood).
 """
 from __future__ import annotations
 
@@ -46,4 +51,27 @@ def disabled_reason(record: Optional[dict], url: str, now: Optional[datetime] = 
     if record["score"] >= DISABLE_SCORE and now - since > timedelta(days=DISABLE_AFTER_DAYS):
         return (f"source désactivée automatiquement : en échec depuis le {since:%d/%m/%Y} "
                 f"(score d'échec {record['score']:g}) ; corriger son adresse dans sources.yaml la réactive")
+    return ""
+
+
+MIN_HISTORY = 5        # polls needed before judging a source's volume
+QUIET_POLLS = 5        # "dropped to nothing": this many polls in a row without new items...
+BUSY_AVERAGE = 2.0     # ...for a source that averaged at least this many new items a poll before
+JUMP_FACTOR = 4.0      # "jumped": more than this many times the usual volume...
+JUMP_MARGIN = 10       # ...plus this margin
+
+
+def volume_flag(history: list[int], current: int) -> str:
+    """A French warning when the new-page volume drops to nothing or jumps, else ''.
+    `history` is the new-page counts of the previous polls, oldest first."""
+    if len(history) < MIN_HISTORY:
+        return ""
+    recent = history[-(QUIET_POLLS - 1):] + [current]
+    before = history[:-(QUIET_POLLS - 1)]
+    if before and sum(before) / len(before) >= BUSY_AVERAGE and not any(recent):
+        return (f"volume tombé à zéro : aucun nouvel article depuis {QUIET_POLLS} collectes "
+                f"(auparavant {sum(before) / len(before):.1f} par collecte)")
+    average = sum(history) / len(history)
+    if current > JUMP_FACTOR * average + JUMP_MARGIN:
+        return f"volume inhabituel : {current} nouveaux articles (d'habitude {average:.1f} par collecte)"
     return ""

@@ -7,7 +7,7 @@ from scrapy import signals
 from datetime import datetime, timezone
 
 from crawlers.items import FeedStateItem, WatchStateItem
-from crawlers.health import classify, next_record
+from crawlers.health import classify, next_record, volume_flag
 from crawlers.polling import next_due, next_interval
 from crawlers.state import CrawlState
 from veille.spool import Spool
@@ -41,6 +41,7 @@ class SpoolPipeline:
         with CrawlState(self.crawler.settings.get("VEILLE_SPOOL")) as state:
             update_schedule(state, spider.sources, report)
             update_failures(state, spider.sources, report)
+            update_volume(state, spider.sources, report)
             for watched in self.watched:
                 state.put_snapshot(watched.url, watched.source, watched.blocks)
             for item in self.feed_states.values():
@@ -83,3 +84,13 @@ def update_failures(state: CrawlState, sources: list[dict], report) -> None:
     for source in sources:
         health = classify(entries.get(source["id"], {}))
         state.put_failure(source["id"], next_record(known.get(source["id"]), source["url"], health, now))
+
+
+def update_volume(state: CrawlState, sources: list[dict], report) -> None:
+    """New-page volume per poll, and a warning when it drops to nothing or jumps."""
+    for source in sources:
+        stats = report.sources[source["id"]]
+        if stats.feeds == 0:
+            continue  # not read: a failure, reported as such
+        stats.volume = volume_flag(state.volume_history(source["id"]), stats.new)
+        state.add_volume(source["id"], stats.new)

@@ -17,6 +17,7 @@ class SourceReport:
     disabled: bool = False  # skipped: failing for long (crawlers.health)
     failure: str = ""       # the source itself failed: "temporary" or "hard"
     health: str = ""        # ok, partial, temporary, hard (filled by to_dict)
+    volume: str = ""        # warning when the new-page volume dropped to nothing or jumped
 
 
 class CrawlReport:

@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS feed_validators (
     last_modified TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS source_volume (
+    source TEXT NOT NULL,
+    at TEXT NOT NULL,
+    new INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS source_volume_source ON source_volume(source, at);
 CREATE TABLE IF NOT EXISTS source_failures (
     source TEXT PRIMARY KEY,
     url TEXT NOT NULL,
@@ -112,3 +118,14 @@ class CrawlState:
             " ON CONFLICT(source) DO UPDATE SET url = excluded.url, score = excluded.score,"
             " failing_since = excluded.failing_since, last_health = excluded.last_health",
             (source, record["url"], record["score"], record["failing_since"], record["last_health"]))
+
+    def volume_history(self, source: str, limit: int = 30) -> list[int]:
+        """New-page counts of the source's last polls, oldest first."""
+        rows = self.db.execute("SELECT new FROM source_volume WHERE source = ? ORDER BY at DESC, rowid DESC LIMIT ?",
+                               (source, limit)).fetchall()
+        return [new for (new,) in reversed(rows)]
+
+    def add_volume(self, source: str, new: int) -> None:
+        self.db.execute("INSERT INTO source_volume (source, at, new) VALUES (?, ?, ?)", (source, _now(), new))
+        self.db.execute("DELETE FROM source_volume WHERE source = ? AND rowid NOT IN (SELECT rowid FROM "
+                        "source_volume WHERE source = ? ORDER BY at DESC, rowid DESC LIMIT 100)", (source, source))

@@ -125,6 +125,8 @@ class Pipeline:
                 continue
             for error in stats["errors"]:
                 self._error("crawl", error["reason"], source_id, error["url"])
+            if stats.get("volume"):  # a source whose volume dropped to nothing or jumped
+                self._error("crawl", stats["volume"], source_id)
             reached = stats["feeds"] > 0
             self.spool.record_source_health(source_id, reached, "" if reached else _first_reason(stats["errors"]))
         return {

@@ -61,3 +61,29 @@ def test_a_long_failing_source_is_skipped_and_reported(web, tmp_path):
     fixed = gone.model_copy(update={"url": web.base_url("zone-de-pannes") + "/flux.json"})
     third = crawl([fixed], settings, spool_path, tmp_path / "crawl.log")["gone"]
     assert not third["disabled"] and third["health"] == "ok"
+
+
+def test_volume_drop_and_jump():
+    from crawlers.health import volume_flag
+
+    assert volume_flag([3, 4], 0) == ""                       # not enough history
+    assert volume_flag([3, 4, 5, 3, 0, 0, 0, 0], 0).startswith("volume tombé à zéro")
+    assert volume_flag([3, 4, 5, 3, 0, 0, 0], 1) == ""
+    assert volume_flag([0, 1, 0, 0, 0, 0, 0], 0) == ""        # a quiet source stays quiet
+    assert volume_flag([2, 3, 2, 3, 2], 60).startswith("volume inhabituel : 60")
+    assert volume_flag([2, 3, 2, 3, 2], 12) == ""
+
+
+def test_volume_drop_is_flagged_in_the_crawl_report(web, tmp_path):
+    spool_path = tmp_path / "spool.sqlite"
+    settings = CrawlSettings(download_delay=0)
+    source = Source(id="it", name="I&T", url=web.base_url("industries-territoires") + "/atom.xml",
+                    allow_private=True)
+    first = crawl([source], settings, spool_path, tmp_path / "crawl.log")["it"]
+    assert first["new"] > 0 and first["volume"] == ""
+    with CrawlState(spool_path) as state:  # as if it had brought 5 items a poll, then nothing 4 times
+        state.db.execute("DELETE FROM source_volume")
+        for new in (5, 5, 5, 5, 0, 0, 0, 0):
+            state.add_volume("it", new)
+    quiet = crawl([source], settings, spool_path, tmp_path / "crawl.log")["it"]
+    assert quiet["not_modified"] == 1 and quiet["volume"].startswith("volume tombé à zéro")
