@@ -220,3 +220,30 @@ def entity_ruler_patterns(nlp: Language, actors: list[Actor]) -> list[dict]:
                 tokens[capital]["IS_LOWER"] = False
             patterns.append({"label": label, "pattern": tokens, "id": actor.id})
     return patterns
+
+
+# Words that end (or start) an organisation's name in English news: the
+# English path has no statistical NER, so unknown organisations are found by
+# these rules and kept as candidates (see enrich.pipeline).
+ORG_SUFFIXES = ["inc", "ltd", "llc", "plc", "corp", "corporation", "gmbh", "sa", "sas", "ag", "labs", "lab",
+                "technologies", "technology", "systems", "photonics", "robotics", "therapeutics", "biosciences",
+                "pharma", "energy", "aerospace", "semiconductors", "industries", "group", "institute",
+                "university", "agency", "foundation", "ventures", "capital"]
+ORG_PREFIXES = ["university", "institute", "ministry", "agency", "department"]
+
+
+def english_organisation_patterns() -> list[dict]:
+    """EntityRuler patterns for organisation names the registry does not know (label ORG, no id).
+
+    « Lightcore Photonics », « Acme Robotics Inc », « University of Leeds »,
+    « Ministry of Defence »: capitalised words then an organisation word, or an
+    organisation word, « of », capitalised words.
+    """
+    capitalised = {"IS_TITLE": True, "IS_SENT_START": False}
+    return [
+        {"label": "ORG", "pattern": [{"IS_TITLE": True}, {"IS_TITLE": True, "OP": "{0,3}"},
+                                     {"LOWER": {"IN": ORG_SUFFIXES}, "IS_TITLE": True}]},
+        {"label": "ORG", "pattern": [{"LOWER": {"IN": ORG_PREFIXES}, "IS_TITLE": True}, {"LOWER": "of"},
+                                     {"LOWER": "the", "OP": "?"}, capitalised, {"IS_TITLE": True, "OP": "{0,2}"}]},
+    ]
+

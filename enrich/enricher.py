@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from itertools import islice
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from spacy.language import Language
@@ -12,11 +13,12 @@ from spacy.tokens import Doc
 from veille.config import Config
 from veille.record import Article, Entity
 
+from .labeller import model_dir
 from .language import detect_language
 from .pipeline import build_english, build_french, model_version
 from .text import clean_text, one_line
 
-ENRICH_VERSION = "veille-enrich-1"
+ENRICH_VERSION = "veille-enrich-2"
 MAX_CHARS = 20_000  # title + body fed to the model; bounds the time per article
 MAX_FEED_SUMMARY_CHARS = 600
 CHUNK_BATCHES = 4  # articles are routed by language in chunks of this many batches
@@ -30,14 +32,21 @@ class Enricher:
     the title, a blank line, then the body (`Enricher.analysed_text`).
     """
 
-    def __init__(self, config: Config, max_chars: int = MAX_CHARS):
+    def __init__(self, config: Config, max_chars: int = MAX_CHARS, label_model: Path | str | None = "auto",
+                 label_mode: str = "combined", label_min_examples: int = 300):
+        """label_model: "auto" (the data folder's model, if trained), None (rules only) or a model folder."""
         self.config = config
         self.max_chars = max_chars
         self.batch_size = config.settings.enrich.batch_size
         self.default_lang = config.settings.language
-        self.pipelines: dict[str, Language] = {"fr": build_french(config), "en": build_english(config)}
+        if label_model == "auto":
+            label_model = model_dir(config)
+        path = str(label_model or "")
+        self.pipelines: dict[str, Language] = {"fr": build_french(config, path, label_mode, label_min_examples),
+                                               "en": build_english(config, path, label_mode, label_min_examples)}
         taxonomy = taxonomy_hash(config)
-        self.versions = {route: f"{ENRICH_VERSION};taxo={taxonomy};{model_version(nlp)}"
+        learned = self.pipelines["fr"].get_pipe("veille_labeller").version
+        self.versions = {route: ";".join(filter(None, (ENRICH_VERSION, f"taxo={taxonomy}", model_version(nlp), learned)))
                          for route, nlp in self.pipelines.items()}
 
     def enrich(self, articles: Iterable[Article], batch_size: int | None = None) -> Iterator[Article]:

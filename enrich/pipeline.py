@@ -5,12 +5,19 @@ French (lang "fr"): the model named by settings.enrich.model_fr
 attribute_ruler, lemmatizer and ner. The parser and the senter are not loaded;
 sentence boundaries come from a rule-based sentencizer that also ends a
 sentence at a line break (titles and list items have no full stop). Then the
-veille components: normalizer, actor linker, thesaurus, summarizer.
+veille components: normalizer, actor linker, thesaurus, labeller (the model
+learned from expert labels, when there is one: enrich.labeller), summarizer.
 
-English and any other language: spacy.blank("en") + sentencizer + normalizer +
-an EntityRuler built from the actor registry (rule-based NER: only registry
-actors are found; a statistical English model is future work) + the same
-veille components. The French model never sees English text.
+English and any other language, on purpose a rules-only path:
+spacy.blank("en") + sentencizer + normalizer + an EntityRuler holding the
+actor registry's names (registry actors) and organisation-name rules
+(capitalised words ending with Inc, Labs, Photonics, University...: unknown
+organisations, kept as candidates) + the same veille components; English
+terms are matched on their plural-stripped form (enrich.text). The French
+model never sees English text. Why not en_core_web_sm: spaCy's English models
+are not published on PyPI (only on GitHub releases, unreachable from CI), and
+unofficial PyPI copies are not something to depend on; the registry and the
+rules cover what the watch needs (actors we follow, organisation names).
 
 Component order matters: the normalizer rewrites NORM and LEMMA, so it runs
 after the model components that read them.
@@ -23,13 +30,14 @@ from spacy.pipeline import Sentencizer
 
 from veille.config import Config
 
-from . import actors, extensions, normalizer, summarizer, thesaurus  # noqa: F401  (register factories)
+from . import actors, extensions, labeller, normalizer, summarizer, thesaurus  # noqa: F401  (register factories)
 
 FRENCH_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer", "ner")
 SENTENCE_ENDS = sorted(set(Sentencizer.default_punct_chars) | {"\n", "\n\n"})
 
 
-def build_french(config: Config) -> Language:
+def build_french(config: Config, label_model: str = "", label_mode: str = "combined",
+                 label_min_examples: int = 300) -> Language:
     model = config.settings.enrich.model_fr
     nlp = spacy.load(model, exclude=["parser", "senter"])
     extra = [name for name in nlp.pipe_names if name not in FRENCH_COMPONENTS]
@@ -37,21 +45,24 @@ def build_french(config: Config) -> Language:
         nlp.remove_pipe(name)
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     nlp.add_pipe("veille_normalizer")
-    _add_veille_components(nlp, config)
+    _add_veille_components(nlp, config, label_model, label_mode, label_min_examples)
     return nlp
 
 
-def build_english(config: Config) -> Language:
+def build_english(config: Config, label_model: str = "", label_mode: str = "combined",
+                  label_min_examples: int = 300) -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     nlp.add_pipe("veille_normalizer")
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
     ruler.add_patterns(actors.entity_ruler_patterns(nlp, config.actors))
-    _add_veille_components(nlp, config)
+    ruler.add_patterns(actors.english_organisation_patterns())
+    _add_veille_components(nlp, config, label_model, label_mode, label_min_examples)
     return nlp
 
 
-def _add_veille_components(nlp: Language, config: Config) -> None:
+def _add_veille_components(nlp: Language, config: Config, label_model: str, label_mode: str,
+                           label_min_examples: int) -> None:
     settings = config.settings.enrich
     linker = nlp.add_pipe("veille_actor_linker")
     linker.add_actors(config.actors)
@@ -59,6 +70,9 @@ def _add_veille_components(nlp: Language, config: Config) -> None:
         "min_score": settings.min_label_score, "max_labels": settings.max_labels})
     scorer.add_categories("themes", config.themes)
     scorer.add_categories("markets", config.markets)
+    labeller = nlp.add_pipe("veille_labeller", config={"model_path": label_model, "mode": label_mode,
+                                                        "min_examples": label_min_examples})
+    labeller.clusters = scorer.clusters
     nlp.add_pipe("veille_summarizer")
 
 

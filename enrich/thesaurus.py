@@ -15,11 +15,17 @@ Scoring one category (a theme or a market):
 - each distinct term contributes weight * (1 + ln(n)), where n counts its
   occurrences and an occurrence in the title counts `title_boost` times;
 - the score is the sum of the contributions. Labels scoring at least
-  `min_score` are kept, best first, at most `max_labels`; each keeps the
-  evidence of its `max_evidence` strongest terms (term, contribution, sentence).
+  `min_score` and at least `relative_min` times the best label of their kind
+  (a passing mention next to the article's subject is not a label: « un
+  capteur » in an article about oysters) are kept, best first, at most
+  `max_labels`; each keeps the evidence of its `max_evidence` strongest terms
+  (term, contribution, sentence).
 
 Transversal (see is_transversal): the article has at least two kept themes
-whose `clusters` lists are both non-empty and share no cluster.
+scoring at least `transversal_min_score` whose `clusters` lists are both
+non-empty and share no cluster. The defaults (relative_min 0.4,
+transversal_min_score 3.0) were chosen on the development set's training
+split (enrich/devset.py; figures in README).
 """
 from __future__ import annotations
 
@@ -81,8 +87,11 @@ def is_transversal(theme_ids: list[str], clusters: dict[str, set[str]]) -> bool:
 
 class Thesaurus:
     def __init__(self, nlp: Language, min_score: float, max_labels: int,
-                 title_boost: float, max_evidence: int):
+                 title_boost: float, max_evidence: int, relative_min: float = 0.0,
+                 transversal_min_score: float = 0.0):
         self.nlp = nlp
+        self.relative_min = relative_min
+        self.transversal_min_score = transversal_min_score
         self.lang = nlp.lang
         self.min_score = min_score
         self.max_labels = max_labels
@@ -129,10 +138,13 @@ class Thesaurus:
             for start, end, entry in kept:
                 counted[(start, end)] = max(counted.get((start, end), 0.0), entry.weight)
         for kind in labels:
-            labels[kind] = sorted(labels[kind], key=lambda l: (-l.score, l.id))[: self.max_labels]
+            ranked = sorted(labels[kind], key=lambda l: (-l.score, l.id))
+            floor = ranked[0].score * self.relative_min if ranked else 0.0
+            labels[kind] = [l for l in ranked if l.score >= floor][: self.max_labels]
         doc._.themes = labels["themes"]
         doc._.markets = labels["markets"]
-        doc._.transversal = is_transversal([l.id for l in labels["themes"]], self.clusters)
+        strong = [l.id for l in labels["themes"] if l.score >= self.transversal_min_score]
+        doc._.transversal = is_transversal(strong, self.clusters)
         doc._.term_hits = sorted((s, e, w) for (s, e), w in counted.items())
         return doc
 
@@ -173,8 +185,9 @@ def _longest_first(found, cancelled_spans):
 
 @Language.factory(
     "veille_thesaurus",
-    default_config={"min_score": 1.5, "max_labels": 4, "title_boost": 2.0, "max_evidence": 3},
+    default_config={"min_score": 1.5, "max_labels": 4, "title_boost": 2.0, "max_evidence": 3,
+                    "relative_min": 0.4, "transversal_min_score": 3.0},
 )
-def make_thesaurus(nlp: Language, name: str, min_score: float, max_labels: int,
-                   title_boost: float, max_evidence: int) -> Thesaurus:
-    return Thesaurus(nlp, min_score, max_labels, title_boost, max_evidence)
+def make_thesaurus(nlp: Language, name: str, min_score: float, max_labels: int, title_boost: float,
+                   max_evidence: int, relative_min: float, transversal_min_score: float) -> Thesaurus:
+    return Thesaurus(nlp, min_score, max_labels, title_boost, max_evidence, relative_min, transversal_min_score)

@@ -298,6 +298,7 @@ def enrich(
 
 import veille.cli_ops  # noqa: E402,F401  (registers scheduler, refresh, status, coverage)
 import veille.cli_web  # noqa: E402,F401  (registers serve, users, judgements)
+import veille.cli_enrich  # noqa: E402,F401  (registers eval, train, actors, reclassify)
 
 
 def main() -> None:  # pragma: no cover

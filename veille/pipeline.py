@@ -177,13 +177,17 @@ class Pipeline:
 
         if not self.spool.count_articles("extracted"):
             return {"articles": 0}
+        from enrich.candidates import CandidateStore
+
         enricher = Enricher(self.config)
-        done = 0
-        for batch in self.spool.batches_in("extracted", BATCH):
-            enriched = list(enricher.enrich(batch))
-            self.spool.put_articles(enriched, "enriched")
-            done += len(enriched)
-        return {"articles": done}
+        done = new_actors = 0
+        with CandidateStore(spool_path(self.config)) as candidates:  # unknown organisations, kept durably
+            for batch in self.spool.batches_in("extracted", BATCH):
+                enriched = list(enricher.enrich(batch))
+                self.spool.put_articles(enriched, "enriched")
+                new_actors += candidates.record(enriched)
+                done += len(enriched)
+        return {"articles": done, "new_candidate_actors": new_actors}
 
     def stage_index(self) -> dict:
         from index import open_index

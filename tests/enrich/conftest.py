@@ -19,7 +19,7 @@ def enrich_config():
 def enricher(enrich_config):
     from enrich import Enricher
 
-    return Enricher(enrich_config)
+    return Enricher(enrich_config, label_model=None)
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +37,19 @@ def article(samples):
 def enriched(enricher, article):
     """enriched(name) -> that sample article, enriched."""
     return lambda name: next(enricher.enrich([article(name)]))
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shipped_config():
+    """The config shipped in config/ (the development set is labelled with its ids)."""
+    return load_config(ROOT / "config")
+
+
+@pytest.fixture(scope="session")
+def shipped_enricher(shipped_config):
+    from enrich import Enricher
+
+    return Enricher(shipped_config, label_model=None)
