@@ -17,7 +17,7 @@ def open_index(config: "Config") -> IndexBackend:
 
         return SqliteIndex(config.data_dir / settings.path, timezone=config.settings.timezone)
     if settings.backend == "elasticsearch":
-        raise BackendUnavailable(
-            "L'index Elasticsearch n'est pas encore disponible dans cette version : "
-            "mettez « backend: sqlite » dans la section index de settings.yaml.")
-    raise BackendUnavailable(f"moteur d'index inconnu : {settings.backend!r} (attendu : sqlite)")
+        from index.elasticsearch import ElasticsearchIndex
+
+        return ElasticsearchIndex(settings.url_env, timezone=config.settings.timezone)
+    raise BackendUnavailable(f"moteur d'index inconnu : {settings.backend!r} (attendu : sqlite ou elasticsearch)")

@@ -2,7 +2,8 @@
 # Debian packages the tests need (headless Chromium for web-page tests), installed
 # only when missing. Idempotent; needs root or sudo the first time.
 set -euo pipefail
-PACKAGES=(chromium)
+# maven, unzip, curl: the Elasticsearch test node (scripts/elasticsearch.sh); hunspell-fr: its French stemming
+PACKAGES=(chromium maven unzip curl hunspell-fr)
 missing=()
 for package in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

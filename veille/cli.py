@@ -300,6 +300,8 @@ import veille.cli_ops  # noqa: E402,F401  (registers scheduler, refresh, status,
 import veille.cli_web  # noqa: E402,F401  (registers serve, users, judgements)
 import veille.cli_enrich  # noqa: E402,F401  (registers eval, train, actors, reclassify)
 
+from veille.cli_index import index_app; app.add_typer(index_app, name="index")  # noqa: E402,E702
+
 
 def main() -> None:  # pragma: no cover
     app()

@@ -1,4 +1,7 @@
-"""Search over a real index file: French matching, operators, filters, facets, order."""
+"""The search contract, run against every backend (the embedded SQLite file and a
+real Elasticsearch node): same documents, same queries, same hits, same facet
+counts. French matching, operators, filters, facets, order, pages.
+"""
 from datetime import datetime, timezone
 
 import pytest
@@ -6,7 +9,37 @@ import pytest
 from index.base import SearchRequest
 from index.sqlite import SqliteIndex
 
-from index_helpers import slugs
+from es_helpers import open_es
+from index_helpers import load_articles, slugs
+
+BACKENDS = ["sqlite", "elasticsearch"]
+
+
+def make_index(backend, tmp_path, tz="Europe/Paris"):
+    if backend == "sqlite":
+        return SqliteIndex(tmp_path / f"index-{tz.replace('/', '-')}.sqlite", timezone=tz)
+    return open_es(timezone=tz)
+
+
+def drop(index):
+    if not isinstance(index, SqliteIndex):
+        index.versions.drop_all()
+    index.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def index(backend, tmp_path_factory):
+    """The sample articles in a fresh index of each backend (read-only tests)."""
+    idx = make_index(backend, tmp_path_factory.mktemp(backend))
+    report = idx.upsert(load_articles())
+    assert report.failed == []
+    yield idx
+    drop(idx)
 
 BY_DATE = ["fr-embarquee", "fr-fibre", "en-hydrogen", "fr-defense", "fr-script", "en-laser",
            "fr-satellite", "fr-electronique", "fr-lasers", "fr-industrielle", "fr-sante", "fr-anr"]
@@ -132,11 +165,14 @@ def test_dates_in_local_days(index, query, expected):
     assert found(index, query) == expected
 
 
-def test_dates_follow_the_index_timezone(tmp_path, articles):
-    with SqliteIndex(tmp_path / "utc.sqlite", timezone="UTC") as utc:
+def test_dates_follow_the_index_timezone(backend, tmp_path, articles):
+    utc = make_index(backend, tmp_path, tz="UTC")
+    try:
         utc.upsert(articles)
         assert found(utc, "date:2026-10") == {"fr-industrielle"}
         assert found(utc, "date:2026-11-01") == set()
+    finally:
+        drop(utc)
 
 
 def test_request_filters(index):
@@ -201,6 +237,11 @@ def test_pagination(index):
     assert [len(p.hits) for p in pages] == [5, 5, 2, 0]
     assert all(p.total == 12 for p in pages)
     assert sum((slugs(p) for p in pages), []) == BY_DATE
+
+
+def test_pages_past_the_end_are_empty(index):
+    result = index.search(SearchRequest(query="laser", offset=20_000, limit=50))
+    assert result.total == 2 and result.hits == []
 
 
 def test_limit_zero_still_counts(index):
