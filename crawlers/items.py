@@ -32,3 +32,12 @@ class WatchStateItem:
     source: str
     url: str
     blocks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FailedPageItem:
+    """An article page that failed for good (404, refused, too large, not HTML):
+    not requested again for a while (crawlers.state.failed_pages)."""
+    url: str
+    source: str
+    reason: str

@@ -3,21 +3,27 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
 from crawlers.items import PageItem
+from crawlers.state import CrawlState
 from veille.spool import Spool
 
 
 class KnownPageFilter:
-    """Spider middleware: article pages already collected are not fetched again."""
+    """Spider middleware: article pages already collected are not fetched again,
+    nor, for VEILLE_RETRY_FAILED_DAYS, pages that failed for good (404, refused,
+    too large, not HTML)."""
 
     # The spiders of one crawl process (one per kind of source) share one set,
     # so a page linked from a feed and a sitemap of the same run is fetched once.
     _shared: dict[str, set[str]] = {}
+
+    _failed: dict[str, set[str]] = {}
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -25,7 +31,11 @@ class KnownPageFilter:
         if path not in self._shared:
             with Spool(path) as spool:
                 self._shared[path] = spool.known_page_urls()
+            since = datetime.now(timezone.utc) - timedelta(days=crawler.settings.getint("VEILLE_RETRY_FAILED_DAYS", 7))
+            with CrawlState(path) as state:
+                self._failed[path] = state.failed_pages(since.isoformat(timespec="seconds"))
         self.known = self._shared[path]
+        self.failed = self._failed[path]
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,6 +52,9 @@ class KnownPageFilter:
             return False
         if url in self.known:
             self.crawler.spider.report.sources[source].known += 1
+            return True
+        if url in self.failed:
+            self.crawler.spider.report.sources[source].known_failed += 1
             return True
         self.known.add(url)
         return False

@@ -6,7 +6,7 @@ from scrapy import signals
 
 from datetime import datetime, timezone
 
-from crawlers.items import FeedStateItem, WatchStateItem
+from crawlers.items import FailedPageItem, FeedStateItem, WatchStateItem
 from crawlers.health import classify, next_record, volume_flag
 from crawlers.polling import next_due, next_interval
 from crawlers.state import CrawlState
@@ -54,6 +54,10 @@ class SpoolPipeline:
             return item
         if isinstance(item, WatchStateItem):  # stored when the crawl ends normally, like validators
             self.watched.append(item)
+            return item
+        if isinstance(item, FailedPageItem):
+            with CrawlState(self.crawler.settings.get("VEILLE_SPOOL")) as state:
+                state.put_failed_page(item.url, item.source, item.reason)
             return item
         self.spool.put_page(url=item.url, source=item.source, final_url=item.final_url, status=item.status,
                             content_type=item.content_type, encoding=item.encoding, body=item.body,

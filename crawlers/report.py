@@ -12,6 +12,7 @@ class SourceReport:
     entries: int = 0        # feed entries seen
     new: int = 0            # article pages fetched and stored
     known: int = 0          # already collected, not fetched again
+    known_failed: int = 0   # failed for good recently (404, refused...), not requested again yet
     errors: list[dict] = field(default_factory=list)   # {url, reason}
     not_due: bool = False   # skipped: adaptive polling says it is not due yet
     disabled: bool = False  # skipped: failing for long (crawlers.health)

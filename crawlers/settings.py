@@ -25,6 +25,7 @@ def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None 
         "VEILLE_RETRY_BACKOFF": 0.5,       # seconds, doubled at each retry
         "VEILLE_MAX_BACKOFF": 30.0,
         "VEILLE_MAX_RETRY_AFTER": 120.0,   # a longer Retry-After is reported, not waited for
+        "VEILLE_RETRY_FAILED_DAYS": 7,     # a page that failed for good is asked again after this
         "REDIRECT_MAX_TIMES": 5,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,

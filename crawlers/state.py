@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS feed_validators (
     last_modified TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS failed_pages (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    failed_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS source_volume (
     source TEXT NOT NULL,
     at TEXT NOT NULL,
@@ -129,3 +135,12 @@ class CrawlState:
         self.db.execute("INSERT INTO source_volume (source, at, new) VALUES (?, ?, ?)", (source, _now(), new))
         self.db.execute("DELETE FROM source_volume WHERE source = ? AND rowid NOT IN (SELECT rowid FROM "
                         "source_volume WHERE source = ? ORDER BY at DESC, rowid DESC LIMIT 100)", (source, source))
+
+    def failed_pages(self, since: str) -> set[str]:
+        """Article URLs that failed for good after `since` (ISO time): not requested again yet."""
+        return {url for (url,) in self.db.execute("SELECT url FROM failed_pages WHERE failed_at >= ?", (since,))}
+
+    def put_failed_page(self, url: str, source: str, reason: str) -> None:
+        self.db.execute("INSERT INTO failed_pages (url, source, reason, failed_at) VALUES (?, ?, ?, ?)"
+                        " ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, failed_at = excluded.failed_at",
+                        (url, source, reason, _now()))

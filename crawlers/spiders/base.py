@@ -5,7 +5,7 @@ from __future__ import annotations
 import scrapy
 
 from crawlers.errors import describe_failure, is_temporary
-from crawlers.items import PageItem
+from crawlers.items import FailedPageItem, PageItem
 from crawlers.report import CrawlReport
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -31,8 +31,9 @@ class SourceSpider(scrapy.Spider):
         source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
         if content_type and content_type not in HTML_TYPES:
-            self.report.error(source["id"], response.meta["article_url"],
-                              f"type de contenu non pris en charge : {content_type}")
+            reason = f"type de contenu non pris en charge : {content_type}"
+            self.report.error(source["id"], response.meta["article_url"], reason)
+            yield FailedPageItem(response.meta["article_url"], source["id"], reason)
             return
         yield PageItem(
             url=response.meta["article_url"], source=source["id"], final_url=response.url,
@@ -46,7 +47,10 @@ class SourceSpider(scrapy.Spider):
         source = request.meta["source"]["id"]
         url = request.meta.get("article_url", request.url)
         what = "page" if request.meta.get("kind") == "article" else request.meta.get("what", "flux")
-        self.report.error(source, url, f"{what} : {describe_failure(failure)}")
+        reason = f"{what} : {describe_failure(failure)}"
+        self.report.error(source, url, reason)
+        if request.meta.get("kind") == "article" and not is_temporary(failure):
+            yield FailedPageItem(url, source, reason)
         if request.meta.get("kind") != "article" or is_temporary(failure):
             self.report.incomplete.add(source)
         if request.meta.get("kind") != "article" and not self.report.sources[source].feeds:

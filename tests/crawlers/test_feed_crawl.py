@@ -76,3 +76,13 @@ def test_private_address_refused_unless_allowed(demo_config):
     reasons = [e["reason"] for e in report[source.id]["errors"]]
     assert report[source.id]["new"] == 0
     assert any("adresse privée refusée" in r for r in reasons), reasons
+
+
+def test_pages_that_failed_for_good_are_not_asked_again(crawled, newsweb):
+    config, spool_path, first = crawled
+    second = crawl(config.sources, config.settings.crawl, spool_path, config.data_dir / "crawl.log")
+    stats = second["photonique-hebdo"]
+    again = {e["url"].rsplit("/", 1)[-1] for e in stats["errors"]}
+    # 404, not HTML, too large, robots.txt: remembered; the HTTP 500 may pass: asked again
+    assert stats["known_failed"] == 4
+    assert again == {"erreur-serveur.html"}
