@@ -5,16 +5,22 @@ and nothing here knows about HTML.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 from typing import Callable, Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from index.base import IndexBackend, QuerySyntaxError, SearchRequest
-from reports.events import call_or_event, fold
-from reports.french import datetime_fr, plural
-from reports.model import ActorCount, Coverage, Digest, Item, Perimeter, Section
+from reports.events import announced_date, call_or_event, fold
+from reports.chart import volume_png
+from reports.french import date_fr, datetime_fr, plural
+from reports.links import search_url
+from reports.model import (ActorCount, Coverage, Digest, Item, Matrix, MatrixCell, MatrixRow, Perimeter,
+                           RisingTerm, Section)
 from reports.period import Period, make_period
+from reports.rights import allowed_summary, is_paywalled
+from reports import trends
 from reports.text import clean_line, first_sentence, safe_url, shorten, strip_markup
 from veille.config import Config, ConfigError, Profile
 from veille.record import Article
@@ -26,6 +32,12 @@ TRANSVERSAL_LIMIT = 8
 ACTORS_LIMIT = 10
 SUMMARY_CHARS = 400
 LINE_CHARS = 180
+BASELINE_PERIODS = 4   # rising terms and new actors compare with the 4 periods before
+VOLUME_WEEKS = 8
+CHART = "volume-themes.png"
+# what the "Appels à projets et événements" link searches for in the web app
+EVENTS_QUERY = ('"appel à projets" OR "appels à projets" OR "appel à candidatures" OR salon OR '
+                'conférence OR colloque OR webinaire OR "journée technique"')
 
 ACTOR_TYPES = {
     "company": "entreprise", "lab": "laboratoire", "university": "université",
@@ -35,23 +47,36 @@ ACTOR_TYPES = {
 
 
 def build_digest(config: Config, index: IndexBackend, profile_id: str,
-                 period: str = "week", now: Optional[datetime] = None) -> Digest:
-    """The digest of one profile for the week (or day) ending at `now`."""
+                 period: str = "week", now: Optional[datetime] = None,
+                 timings: Optional[dict[str, float]] = None) -> Digest:
+    """The digest of one profile for the week (or day) ending at `now`.
+
+    `timings`, when given, receives the seconds spent querying the period's
+    articles ("query") and computing trends, matrix and chart ("trends").
+    """
+    timings = {} if timings is None else timings
     profile = config.profile(profile_id)
     span = make_period(period, config.settings.timezone, now)
-    articles = _perimeter_articles(index, profile, span)
-    return _Builder(config, profile, span, articles).digest()
+    started = time.perf_counter()
+    articles = _perimeter_articles(index, profile, span.start, span.end)
+    timings["query"] = timings.get("query", 0.0) + time.perf_counter() - started
+    builder = _Builder(config, profile, span, articles)
+    digest = builder.digest()
+    started = time.perf_counter()
+    builder.add_trends(digest, index)
+    timings["trends"] = timings.get("trends", 0.0) + time.perf_counter() - started
+    return digest
 
 
-def _perimeter_articles(index: IndexBackend, profile: Profile, span: Period) -> list[Article]:
+def _perimeter_articles(index: IndexBackend, profile: Profile, since: datetime, until: datetime) -> list[Article]:
     """Articles of the period matching any profile theme OR any profile market.
 
     The index combines filters of different fields with AND, so themes and
     markets are asked separately and the answers merged.
     """
     base = dict(query=profile.query, sources=list(profile.sources),
-                since=span.start.astimezone(dt_timezone.utc),
-                until=span.end.astimezone(dt_timezone.utc), sort="date")
+                since=since.astimezone(dt_timezone.utc),
+                until=until.astimezone(dt_timezone.utc), sort="date")
     if profile.themes or profile.markets:
         requests = []
         if profile.themes:
@@ -64,7 +89,7 @@ def _perimeter_articles(index: IndexBackend, profile: Profile, span: Period) -> 
     try:
         for request in requests:
             for article in index.iter_articles(request):
-                if _within(article, span):
+                if _within(article, since, until):
                     found.setdefault(article.id, article)
     except QuerySyntaxError as exc:
         raise ConfigError(f"profil {profile.id!r} : requête invalide : {exc}") from exc
@@ -76,9 +101,9 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=dt_timezone.utc) if moment.tzinfo is None else moment
 
 
-def _within(article: Article, span: Period) -> bool:
+def _within(article: Article, since: datetime, until: datetime) -> bool:
     """Guard against a backend that is loose with bounds or time zones."""
-    return article.published is not None and span.start <= _utc(article.published) < span.end
+    return article.published is not None and since <= _utc(article.published) < until
 
 
 class _Builder:
@@ -91,6 +116,10 @@ class _Builder:
         self.theme_labels = {t.id: t.label for t in config.themes}
         self.market_labels = {m.id: m.label for m in config.markets}
         self.source_names = {s.id: s.name for s in config.sources}
+        self.source_rules = {s.id: s for s in config.sources}
+        self.base_url = config.settings.web.base_url
+        last_day = (span.end - timedelta(microseconds=1)).date()
+        self.link_dates = dict(since=span.start.date(), until=last_day + timedelta(days=1))
         self.perimeter_labels = set(profile.themes) | set(profile.markets)
 
     # --- scores ----------------------------------------------------------
@@ -114,9 +143,10 @@ class _Builder:
     # --- items and sections ------------------------------------------------
 
     def item(self, article: Article, score: float, kind: str = "") -> Item:
-        summary = (clean_line(article.summary) or strip_markup(article.feed_summary)
+        summary = (strip_markup(article.summary) or strip_markup(article.feed_summary)
                    or clean_line(article.text))
-        summary = shorten(summary, SUMMARY_CHARS)
+        rules = self.source_rules.get(article.source)
+        summary = allowed_summary(summary, rules, SUMMARY_CHARS)
         published = _utc(article.published).astimezone(self.zone) if article.published else None
         return Item(
             article_id=article.id,
@@ -131,6 +161,7 @@ class _Builder:
             markets=[self.market_labels.get(i, i) for i in article.market_ids],
             score=round(score, 3),
             kind=kind,
+            paywalled=is_paywalled(rules),
         )
 
     def source_name(self, article: Article) -> str:
@@ -159,7 +190,23 @@ class _Builder:
             stories[article.story_id or article.id].append(article)
         for item in section.items:
             item.also = self.coverage(item, stories[item.story_id])
+        section.search_url = self.perimeter_link()
         return section
+
+    # --- links into the web app -------------------------------------------
+
+    def link(self, query: str = "", themes=(), markets=(), actor: str = "") -> str:
+        parts = [f"({self.profile.query})" if self.profile.query else "",
+                 f"({query})" if query and self.profile.query else query,
+                 f"actor:{actor}" if actor else ""]
+        query = " ".join(part for part in parts if part)
+        return search_url(self.base_url, query, themes, markets, **self.link_dates)
+
+    def perimeter_link(self) -> str:
+        """The perimeter as one search: its themes (the web app ANDs themes with markets)."""
+        if self.profile.themes:
+            return self.link(themes=self.profile.themes)
+        return self.link(markets=self.profile.markets)
 
     def coverage(self, item: Item, story: list[Article]) -> list[Coverage]:
         """The other sources of a story, one entry per source."""
@@ -178,19 +225,29 @@ class _Builder:
             return next((l.score for l in labels if l.id == label_id), 0.0) * self.recency(article)
 
         members = [a for a in self.articles if label_id in [l.id for l in getattr(a, field)]]
-        return self.section(f"{prefix}-{label_id}", title, members, labelled, SECTION_LIMIT)
+        section = self.section(f"{prefix}-{label_id}", title, members, labelled, SECTION_LIMIT)
+        section.search_url = self.link(**{field: [label_id]})
+        return section
 
     def calls_and_events(self) -> Section:
         kinds = {a.id: call_or_event(a) for a in self.articles}
         members = [a for a in self.articles if kinds[a.id]]
         newest_first = lambda a: _utc(a.published).timestamp()
-        return self.section("appels-evenements", "Appels à projets et événements", members,
-                            newest_first, EVENTS_LIMIT, kind=lambda a: kinds[a.id] or "")
+        section = self.section("appels-evenements", "Appels à projets et événements", members,
+                               newest_first, EVENTS_LIMIT, kind=lambda a: kinds[a.id] or "")
+        by_id = {a.id: a for a in members}
+        for item in section.items:
+            label, when = announced_date(by_id[item.article_id], self.span.start.date())
+            item.when = f"{label} : {date_fr(when)}" if when else ""
+        section.search_url = self.link(query=EVENTS_QUERY, themes=self.profile.themes)
+        return section
 
     def transversal(self) -> Section:
         members = [a for a in self.articles if a.transversal]
-        return self.section("opportunites-transversales", "Opportunités transversales",
-                            members, self.score, TRANSVERSAL_LIMIT)
+        section = self.section("opportunites-transversales", "Opportunités transversales",
+                               members, self.score, TRANSVERSAL_LIMIT)
+        section.search_url = self.perimeter_link()
+        return section
 
     # --- actors ------------------------------------------------------------
 
@@ -218,14 +275,74 @@ class _Builder:
             candidates.update(cited_new)
         top_known = [
             ActorCount(id=actor_id, name=registry[actor_id].name,
-                       type_label=ACTOR_TYPES.get(registry[actor_id].type, ""), count=count)
+                       type_label=ACTOR_TYPES.get(registry[actor_id].type, ""), count=count,
+                       search_url=self.link(actor=actor_id))
             for actor_id, count in _top(known, lambda k: registry[k].name)
         ]
         top_new = [
-            ActorCount(id=None, name=candidate_names[key], type_label=candidate_types[key], count=count)
+            ActorCount(id=None, name=candidate_names[key], type_label=candidate_types[key], count=count,
+                       search_url=self.link(query=_phrase(candidate_names[key])), registered=False)
             for key, count in _top(candidates, lambda k: candidate_names[k])
         ]
         return top_known, top_new
+
+    def new_actors(self, baseline: list[Article]) -> list[ActorCount]:
+        """Actors cited this period by no article of the baseline periods, most cited first."""
+        def keys(article: Article) -> set[str]:
+            return {m.id or fold(clean_line(m.name)) for m in article.actors if m.id or clean_line(m.name)}
+
+        seen_before = set().union(*(keys(a) for a in baseline)) if baseline else set()
+        registry = {a.id: a for a in self.config.actors}
+        counts: Counter = Counter()
+        shown: dict[str, ActorCount] = {}
+        for article in self.articles:
+            for mention in article.actors:
+                key = mention.id or fold(clean_line(mention.name))
+                if not key or key in seen_before:
+                    continue
+                if key not in shown:
+                    known = registry.get(mention.id or "")
+                    name = known.name if known else clean_line(mention.name)
+                    shown[key] = ActorCount(
+                        id=known.id if known else None, name=name,
+                        type_label=ACTOR_TYPES.get(known.type if known else mention.type, ""), count=0,
+                        search_url=self.link(actor=known.id) if known else self.link(query=_phrase(name)),
+                        registered=known is not None)
+            for key in keys(article) - seen_before:
+                counts[key] += 1
+        for key, actor in shown.items():
+            actor.count = counts[key]
+        return [shown[key] for key, _ in _top(counts, lambda k: shown[k].name)]
+
+    # --- trends --------------------------------------------------------------
+
+    def add_trends(self, digest: Digest, index: IndexBackend) -> None:
+        """Rising terms, new actors, weekly volume chart and the market × theme matrix."""
+        span, profile = self.span, self.profile
+        baseline_start = span.start - BASELINE_PERIODS * span.length
+        baseline = _perimeter_articles(index, profile, baseline_start, span.start)
+        digest.rising_terms = [
+            RisingTerm(term=t.term, count=t.count, before=round(t.before, 1),
+                       search_url=self.link(query=_phrase(t.term)))
+            for t in trends.rising_terms(self.articles, baseline, BASELINE_PERIODS)]
+        digest.new_actors = self.new_actors(baseline)
+        themes = list(profile.themes) or [t.id for t in self.config.themes]
+        markets = list(profile.markets) or [m.id for m in self.config.markets]
+        digest.volume = trends.weekly_volume(index, themes, span.end, VOLUME_WEEKS, profile.query, profile.sources)
+        digest.volume_labels = {t: self.theme_labels.get(t, t) for t in themes}
+        digest.charts[CHART] = volume_png(digest.volume, digest.volume_labels)
+        digest.trends_url = search_url(self.base_url, profile.query, themes,
+                                       since=(span.end - timedelta(weeks=VOLUME_WEEKS)).date(),
+                                       until=self.link_dates["until"])
+        cells = trends.market_theme_matrix(index, markets, themes, span.start, span.end,
+                                            profile.query, profile.sources)
+        digest.matrix = Matrix(
+            theme_labels=[self.theme_labels.get(t, t) for t in themes],
+            rows=[MatrixRow(label=self.market_labels.get(m, m), search_url=self.link(markets=[m]),
+                            cells=[MatrixCell(count=cells[m][t], search_url=self.link(themes=[t], markets=[m]))
+                                   for t in themes])
+                  for m in markets],
+            since=span.start, until=span.end)
 
     # --- the whole digest --------------------------------------------------
 
@@ -284,7 +401,14 @@ class _Builder:
             calls_and_events=self.calls_and_events(),
             transversal=self.transversal(),
             method=self.method(len(self.articles), len(sources)),
+            actors_url=self.perimeter_link(),
+            perimeter_url=self.perimeter_link(),
         )
+
+
+def _phrase(words: str) -> str:
+    """A quoted phrase for the expert query syntax (inner quotes dropped)."""
+    return '"' + words.replace('"', " ").strip() + '"'
 
 
 def _top(counts: Counter, name: Callable[[str], str]) -> list[tuple[str, int]]:

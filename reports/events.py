@@ -60,3 +60,37 @@ def call_or_event(article: Article) -> Optional[str]:
     if EVENT_RULE.search(haystack):
         return EVENT
     return None
+
+
+MONTH_NUMBERS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+                 "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+                 "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+                 "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
+# "28 janvier 2027", "1er mars 2027", "16 et 17 mars 2027", "du 3 au 5 juin 2027", "march 3, 2027"
+DATE = re.compile(r"\b(?P<day>\d{1,2})(?:er)?(?:\s*(?:et|au|-|–)\s*(?P<last>\d{1,2}))?\s+"
+                  r"(?P<month>" + "|".join(MONTH_NUMBERS) + r")\s+(?P<year>20\d\d)\b"
+                  r"|\b(?P<month2>" + "|".join(MONTH_NUMBERS) + r")\s+(?P<day2>\d{1,2}),?\s+(?P<year2>20\d\d)\b")
+DEADLINE = re.compile(r"(?:avant le|jusqu'au|date limite|cloture|clos le|deadline|until|by)\W*$")
+
+
+def announced_date(article: Article, after) -> tuple[str, Optional["date"]]:
+    """("Date" or "Clôture", the first date on or after `after` named in the title, summary or text).
+
+    ("", None) when none is found. A date preceded by "avant le", "jusqu'au",
+    "date limite"... is a deadline ("Clôture").
+    """
+    from datetime import date
+
+    haystack = fold(" ".join((article.title, article.summary, article.feed_summary, article.text[:3000])))
+    for match in DATE.finditer(haystack):
+        try:
+            if match["month"]:
+                when = date(int(match["year"]), MONTH_NUMBERS[match["month"]], int(match["day"]))
+            else:
+                when = date(int(match["year2"]), MONTH_NUMBERS[match["month2"]], int(match["day2"]))
+        except ValueError:
+            continue
+        if when >= after:
+            kind = "Clôture" if DEADLINE.search(haystack[max(0, match.start() - 25):match.start()]) else "Date"
+            return kind, when
+    return "", None

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Optional
 
 from reports.period import Period
+from reports.trends import Volume
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Item:
     score: float = 0.0
     kind: str = ""                 # for calls and events: "Appel à projets" / "Événement"
     also: list[Coverage] = field(default_factory=list)
+    paywalled: bool = False        # the source is behind a paywall
+    comment: str = ""              # the watch officer's note (reviewed digests)
+    when: str = ""                 # calls and events: "Date : 28 janvier 2027" / "Clôture : …"
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Section:
     title: str
     items: list[Item] = field(default_factory=list)
     more: int = 0
+    search_url: str = ""           # the same selection in the experts' web app
 
     @property
     def total(self) -> int:
@@ -60,6 +65,37 @@ class ActorCount:
     name: str
     type_label: str
     count: int          # number of articles that cite it
+    search_url: str = ""
+    registered: bool = True
+
+
+@dataclass
+class RisingTerm:
+    term: str
+    count: int
+    before: float
+    search_url: str = ""
+
+
+@dataclass
+class MatrixCell:
+    count: int
+    search_url: str
+
+
+@dataclass
+class MatrixRow:
+    label: str
+    search_url: str
+    cells: list[MatrixCell]
+
+
+@dataclass
+class Matrix:
+    theme_labels: list[str]
+    rows: list[MatrixRow]
+    since: datetime
+    until: datetime
 
 
 @dataclass
@@ -88,6 +124,21 @@ class Digest:
     calls_and_events: Section
     transversal: Section
     method: list[str]   # how it was made, for the footer
+    new_actors: list[ActorCount] = field(default_factory=list)   # cited now, not in the previous weeks
+    actors_url: str = ""
+    rising_terms: list[RisingTerm] = field(default_factory=list)
+    volume: Optional[Volume] = None
+    volume_labels: dict[str, str] = field(default_factory=dict)
+    trends_url: str = ""
+    matrix: Optional[Matrix] = None
+    charts: dict[str, bytes] = field(default_factory=dict)        # name -> PNG
+    perimeter_url: str = ""
+    review: str = ""    # "" (no review), "brouillon" or "approuvée"
+
+    def sections(self) -> list[Section]:
+        """Every item list, in reading order (what a review draft lists)."""
+        return ([self.highlights] + self.market_sections + self.theme_sections
+                + [self.calls_and_events, self.transversal])
 
     @property
     def subject(self) -> str:

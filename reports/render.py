@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping, Optional
 
+import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from reports.french import date_fr, datetime_fr, plural
@@ -32,12 +35,34 @@ def environment() -> Environment:
     return env
 
 
-def render_digest(digest: Digest) -> tuple[str, str]:
-    """(HTML, plain text) of the digest."""
+def render_digest(digest: Digest, images: Optional[Mapping[str, str]] = None,
+                  unsubscribe: str = "") -> tuple[str, str]:
+    """(HTML with its CSS inlined, plain text) of the digest.
+
+    `images` maps a chart name (`digest.charts`) to the address the HTML uses
+    for it: `cid:…` in an email, a file name beside the archive page; without
+    it the files written by `write_digest` are referred to.
+    """
     env = environment()
-    html = env.get_template("digest.html.j2").render(digest=digest)
-    text = env.get_template("digest.txt.j2").render(digest=digest)
+    if images is None:
+        images = {name: chart_filename(digest, name) for name in digest.charts}
+    context = dict(digest=digest, images=dict(images), unsubscribe=unsubscribe)
+    html = inline_css(env.get_template("digest.html.j2").render(**context))
+    text = env.get_template("digest.txt.j2").render(**context)
     return html, text
+
+
+# Email clients drop <style> blocks; css-inline moves every rule into style attributes.
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def inline_css(html: str) -> str:
+    return _INLINER.inline(html)
+
+
+def chart_filename(digest: Digest, name: str) -> str:
+    """'zoom-spatial-2026-11-16-volume-themes.png': the chart file beside the archive page."""
+    return f"{digest_basename(digest)}-{name}"
 
 
 def digest_basename(digest: Digest) -> str:
@@ -56,16 +81,51 @@ def write_digest(digest: Digest, out_dir: str | Path) -> tuple[Path, Path]:
     html, text = render_digest(digest)
     base = digest_basename(digest)
     html_path, text_path = out / f"{base}.html", out / f"{base}.txt"
+    for name, png in digest.charts.items():
+        _write_atomically(out / chart_filename(digest, name), png)
     _write_atomically(html_path, html)
     _write_atomically(text_path, text)
+    write_archive_index(out)
     return html_path, text_path
 
 
-def _write_atomically(path: Path, content: str) -> None:
+ARCHIVE_PAGE = re.compile(r"^(?P<profile>[a-z0-9][a-z0-9-]*)-(?P<date>\d{4}-\d{2}-\d{2})\.html$")
+
+
+def write_archive_index(out_dir: Path) -> Path:
+    """index.html of the archive folder: every digest page, newest period first, per profile."""
+    pages = []
+    for path in out_dir.glob("*.html"):
+        match = ARCHIVE_PAGE.match(path.name)
+        if match:
+            title = _page_title(path) or path.stem
+            pages.append({"file": path.name, "profile": match["profile"], "date": match["date"], "title": title,
+                          "text": path.with_suffix(".txt").name if path.with_suffix(".txt").exists() else ""})
+    pages.sort(key=lambda p: (p["date"], p["profile"]), reverse=True)
+    html = inline_css(environment().get_template("archive-index.html.j2").render(pages=pages))
+    index_path = out_dir / "index.html"
+    _write_atomically(index_path, html)
+    return index_path
+
+
+def _page_title(path: Path) -> str:
+    """The <title> of a page we wrote (already escaped HTML text: kept as markup-free text)."""
+    import html as html_module
+
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    match = re.search(r"<title>(.*?)</title>", head, re.S)
+    return html_module.unescape(match.group(1)).strip() if match else ""
+
+
+def _write_atomically(path: Path, content: str | bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
+        if isinstance(content, bytes):
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(content)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(content)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

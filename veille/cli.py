@@ -245,36 +245,6 @@ def _print_hits(config: Config, result) -> None:
 
 
 @app.command()
-def digest(
-    profile: str = typer.Option(..., "--profile", help="Identifiant du profil d'abonnement."),
-    period: str = typer.Option("week", "--period", help="week ou day"),
-    out: Optional[Path] = typer.Option(None, "--out", help="Dossier de sortie (défaut : DATA/digests)."),
-    config_dir: Optional[Path] = ConfigOption,
-    demo: bool = DemoOption,
-):
-    """Produire la synthèse Zoom-Marché d'un profil (HTML et texte)."""
-    from reports.digest import build_digest, write_digest
-
-    config = load(config_dir, demo)
-    if period not in ("week", "day"):
-        err_console.print("[red]--period attend week ou day[/]")
-        raise typer.Exit(2)
-    try:
-        config.profile(profile)
-    except ConfigError as exc:
-        err_console.print(f"[red]{escape(str(exc))}[/]")
-        raise typer.Exit(2)
-    with index_of(config) as index:
-        try:
-            built = build_digest(config, index, profile, period=period)
-        except ConfigError as exc:
-            err_console.print(f"[bold red]Profil {escape(profile)} inutilisable[/] — {escape(str(exc))}")
-            raise typer.Exit(2)
-        html_path, text_path = write_digest(built, out or config.data_dir / "digests")
-    console.print(f"Synthèse HTML : {html_path}\nSynthèse texte : {text_path}")
-
-
-@app.command()
 def enrich(
     file: Optional[Path] = typer.Argument(None, help="Fichier JSON lines (défaut : entrée standard)."),
     config_dir: Optional[Path] = ConfigOption,
@@ -298,6 +268,7 @@ def enrich(
 
 import veille.cli_ops  # noqa: E402,F401  (registers scheduler, refresh, status, coverage)
 import veille.cli_web  # noqa: E402,F401  (registers serve, users, judgements)
+import veille.cli_digest  # noqa: E402,F401  (registers digest, subscribers)
 import veille.cli_enrich  # noqa: E402,F401  (registers eval, train, actors, reclassify)
 
 from veille.cli_index import index_app; app.add_typer(index_app, name="index")  # noqa: E402,E702

@@ -101,6 +101,19 @@ class ScheduleSettings(Strict):
         return value
 
 
+class MailSettings(Strict):
+    """SMTP for digests and followed searches; the password only ever comes from the environment."""
+    host: str = ""                       # empty: nothing is sent
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str = ""
+    password_env: str = "VEILLE_SMTP_PASSWORD"
+    sender: str = "veille@example.org"
+    unsubscribe: str = ""                # mailto: or https: address for List-Unsubscribe
+    timeout: float = Field(30.0, gt=0)
+    scheduled: bool = True               # runs and the scheduler send digests (false: only `digest --send`)
+
+
 class Settings(Strict):
     data_dir: str = "data"
     timezone: str = "Europe/Paris"
@@ -110,6 +123,7 @@ class Settings(Strict):
     enrich: EnrichSettings = Field(default_factory=EnrichSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -170,6 +184,10 @@ class Source(Strict):
     selector: str = ""                                   # watch: CSS selector of the watched part
     min_interval_minutes: int = Field(0, ge=0)           # adaptive polling: at most this often (0: every crawl)
     max_interval_minutes: int = Field(1440, ge=1)        # adaptive polling: at least this often
+    # what digests may quote: full text, an excerpt of at most excerpt_chars, or the title only
+    rights: Literal["full", "excerpt", "title"] = "excerpt"
+    excerpt_chars: int = Field(300, ge=0, le=5000)
+    paywalled: bool = False                              # pages behind a paywall: flagged in digests
 
     @field_validator("url")
     @classmethod
@@ -288,6 +306,8 @@ class Profile(Strict):
     frequency: Literal["weekly", "daily"] = "weekly"
     day: Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"] = "lundi"
     time: str = Field("08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    member: str = ""         # the member company this profile is for (its declared markets and themes)
+    review: bool = False     # drafts wait for a watch officer's approval before they are sent
 
     @property
     def crontab(self) -> str:

@@ -207,7 +207,8 @@ class Pipeline:
 
     def stage_digest(self, now: Optional[datetime] = None) -> dict:
         from index import open_index
-        from reports.digest import build_digest, write_digest
+        from reports.delivery import publish
+        from reports.digest import build_digest
 
         out_dir = self.config.data_dir / "digests"
         written = failed = 0
@@ -220,14 +221,21 @@ class Pipeline:
                     failed += 1
                     self._error("digest", f"profil {profile.id} : {exc}", source=profile.id)
                     continue
-                html_path, _ = write_digest(digest, out_dir)
-                self.report.digests.append(Path(html_path))
+                outcome = publish(self.config, index, digest, out_dir, send=_sends(self.config))
+                for problem in outcome.problems:  # misses are retried on the next run
+                    self._error("digest", problem, source=profile.id)
+                if outcome.html_path:
+                    self.report.digests.append(Path(outcome.html_path))
                 written += 1
         return {"profiles": len(profiles), "digests": written, "failed": failed}
 
 
 def _first_reason(errors: list[dict]) -> str:
     return f"{errors[0]['reason']} ({errors[0]['url']})" if errors else "aucun flux lu"
+
+
+def _sends(config: Config) -> bool:
+    return bool(config.settings.mail.host) and config.settings.mail.scheduled
 
 
 def profile_period(profile) -> str:

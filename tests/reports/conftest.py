@@ -1,8 +1,8 @@
 """Fixtures for the digest tests: a small config, enriched articles, an in-memory index.
 
 InMemoryIndex is a test double of our own IndexBackend interface (not of a
-server): it applies the structured filters the digest relies on and ignores
-the expert query text.
+server): it applies the structured filters the digest relies on, counts
+facets, and ignores the expert query text.
 """
 from __future__ import annotations
 
@@ -70,7 +70,16 @@ class InMemoryIndex(IndexBackend):
     def search(self, request: SearchRequest) -> SearchResult:
         found = list(self.iter_articles(request))
         page = found[request.offset:request.offset + request.limit]
-        return SearchResult(total=len(found), hits=[Hit(a, 1.0, "") for a in page], facets={})
+        facets: dict[str, dict[str, int]] = {}
+        if request.facets:
+            for name, values in (("themes", lambda a: a.theme_ids), ("markets", lambda a: a.market_ids),
+                                 ("source", lambda a: [a.source]), ("lang", lambda a: [a.lang])):
+                counts: dict[str, int] = {}
+                for article in found:
+                    for value in set(values(article)):
+                        counts[value] = counts.get(value, 0) + 1
+                facets[name] = counts
+        return SearchResult(total=len(found), hits=[Hit(a, 1.0, "") for a in page], facets=facets)
 
     def get(self, article_id: str) -> Optional[Article]:
         return self.articles.get(article_id)
@@ -105,3 +114,25 @@ def by_title(articles):
     def find(prefix: str) -> Article:
         return next(a for a in articles if a.title.startswith(prefix))
     return find
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; see smtpserver.py."""
+    from smtpserver import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_config(config, smtp_server, tmp_path, monkeypatch):
+    """The test config sending to the loopback server, data (send log) in tmp."""
+    from veille.config import MailSettings
+
+    monkeypatch.setenv("VEILLE_DATA", str(tmp_path / "data"))
+    mailing = config.model_copy(deep=True)
+    mailing.settings.mail = MailSettings(host="127.0.0.1", port=smtp_server.port, security="none",
+                                         sender="veille@pole.example.org", timeout=10,
+                                         unsubscribe="https://veille.example.org/desabonnement?email={email}")
+    return mailing

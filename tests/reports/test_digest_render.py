@@ -47,7 +47,9 @@ def test_html_has_every_section_and_the_cover(rendered):
 def test_html_is_email_safe(rendered):
     html, _ = rendered
     assert html.startswith("<!DOCTYPE html>")
-    assert 'width="600"' in html and "<style>" in html
+    assert 'width="600"' in html
+    assert "<style" not in html                       # css-inline moved every rule into the tags
+    assert 'class="cover" style="' in html and "background-color: #17324d" in html
     assert "<script" not in html.lower()
     assert 'lang="fr"' in html
 
@@ -113,7 +115,11 @@ def test_write_digest_names_files_by_profile_and_period_start(week, tmp_path):
     assert text_path.name == "zoom-spatial-defense-2026-11-16.txt"
     assert html_path.read_text(encoding="utf-8") == render_digest(week)[0]
     assert "Faits marquants" in text_path.read_text(encoding="utf-8")
-    assert sorted(p.name for p in html_path.parent.iterdir()) == [html_path.name, text_path.name]
+    chart = "zoom-spatial-defense-2026-11-16-volume-themes.png"
+    assert sorted(p.name for p in html_path.parent.iterdir()) == sorted(
+        [html_path.name, text_path.name, chart, "index.html"])
+    assert (html_path.parent / chart).read_bytes().startswith(b"\x89PNG")
+    assert f'src="{chart}"' in html_path.read_text(encoding="utf-8")
 
 
 def test_day_and_week_files_differ(config, index, tmp_path):
