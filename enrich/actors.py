@@ -89,8 +89,9 @@ class _Found:
 
 
 class ActorLinker:
-    def __init__(self, nlp: Language):
+    def __init__(self, nlp: Language, set_ents: bool = False):
         self.nlp = nlp
+        self.set_ents = set_ents  # write linked registry mentions as entities (the English path has no NER)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="NORM")
         self.actors: dict[str, Actor] = {}
@@ -137,7 +138,12 @@ class ActorLinker:
                 continue
             covered.update(range(name.start, name.end))
         found: dict[str, _Found] = {}
-        for span in filter_spans(spans):
+        linked = filter_spans(spans)
+        if self.set_ents:
+            kinds = [Span(doc, sp.start, sp.end, label="PER" if self.actors[sp.label_].type == "person" else "ORG")
+                     for sp in linked]
+            doc.ents = filter_spans(kinds + [e for e in doc.ents])
+        for span in linked:
             actor = self.actors[span.label_]
             found.setdefault(actor.id, _Found(actor.id, actor.name, actor.type, span.start)).add(span)
         unknown: dict[str, _Found] = {}
@@ -192,34 +198,9 @@ class ActorLinker:
                 and len(span) <= MAX_CANDIDATE_TOKENS and not fold(text).isdigit())
 
 
-@Language.factory("veille_actor_linker")
-def make_actor_linker(nlp: Language, name: str) -> ActorLinker:
-    return ActorLinker(nlp)
-
-
-def entity_ruler_patterns(nlp: Language, actors: list[Actor]) -> list[dict]:
-    """EntityRuler token patterns for the registry (the English rule-based NER).
-
-    Same rules as the linker, written per token: short aliases by exact ORTH,
-    others by folded NORM, the first capitalised word of the alias must not be
-    written all in lower case.
-    """
-    patterns = []
-    for actor in actors:
-        label = "PER" if actor.type == "person" else "ORG"
-        for alias in dict.fromkeys([actor.name, *actor.aliases]):
-            if is_exact_alias(alias):
-                for form in spellings(alias):
-                    tokens = [{"ORTH": t.text} for t in nlp.make_doc(form)]
-                    patterns.append({"label": label, "pattern": tokens, "id": actor.id})
-                continue
-            doc = written_doc(nlp, alias)
-            tokens = [{"NORM": t.norm_} for t in doc]
-            capital = next((i for i, t in enumerate(doc) if has_capital(t.text)), None)
-            if capital is not None:
-                tokens[capital]["IS_LOWER"] = False
-            patterns.append({"label": label, "pattern": tokens, "id": actor.id})
-    return patterns
+@Language.factory("veille_actor_linker", default_config={"set_ents": False})
+def make_actor_linker(nlp: Language, name: str, set_ents: bool) -> ActorLinker:
+    return ActorLinker(nlp, set_ents)
 
 
 # Words that end (or start) an organisation's name in English news: the

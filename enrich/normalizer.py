@@ -13,14 +13,17 @@ After this component, on every token:
 
 In the French pipeline it runs after the model's components (the tok2vec
 reads NORM as a feature, the lemmatizer writes LEMMA); in the English one it
-runs before the EntityRuler, whose registry patterns are written on NORM.
-Pattern docs are normalised by this same component (`analysed_docs`,
+runs before the EntityRuler and the actor linker, whose patterns are written
+on NORM. It reads and writes the attributes as arrays, with a memo per
+(word, model lemma), so it costs little next to the model. Pattern docs are normalised by this same component (`analysed_docs`,
 `written_doc`), so patterns and text always agree.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
+import numpy
+from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,16 +33,31 @@ from .text import KeyMaker, fold
 LEMMA_COMPONENTS = ("tok2vec", "morphologizer", "tagger", "attribute_ruler", "lemmatizer")
 
 
+MEMO_SIZE = 500_000
+
+
 class Normalizer:
     def __init__(self, lang: str):
         self.key = KeyMaker(lang)
+        self._memo: dict[tuple[int, int], tuple[int, int]] = {}  # (ORTH, LEMMA) -> (NORM, LEMMA key)
 
     def __call__(self, doc: Doc) -> Doc:
-        key = self.key
-        for token in doc:
-            text = token.text
-            token.norm_ = fold(text)
-            token.lemma_ = key(token.lemma_ or text)
+        """Reads and writes the token attributes as arrays (one pass, no Token objects)."""
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        memo = self._memo
+        pairs = doc.to_array([ORTH, LEMMA]).tolist()
+        out = []
+        for orth, lemma in pairs:
+            hit = memo.get((orth, lemma))
+            if hit is None:
+                text = strings[orth]
+                hit = (strings.add(fold(text)), strings.add(self.key(strings[lemma] if lemma else text)))
+                if len(memo) < MEMO_SIZE:
+                    memo[(orth, lemma)] = hit
+            out.append(hit)
+        doc.from_array([NORM, LEMMA], numpy.array(out, dtype="uint64"))
         return doc
 
     def written(self, doc: Doc) -> Doc:

@@ -9,10 +9,12 @@ veille components: normalizer, actor linker, thesaurus, labeller (the model
 learned from expert labels, when there is one: enrich.labeller), summarizer.
 
 English and any other language, on purpose a rules-only path:
-spacy.blank("en") + sentencizer + normalizer + an EntityRuler holding the
-actor registry's names (registry actors) and organisation-name rules
-(capitalised words ending with Inc, Labs, Photonics, University...: unknown
-organisations, kept as candidates) + the same veille components; English
+spacy.blank("en") + sentencizer + normalizer + an EntityRuler holding
+organisation-name rules (capitalised words ending with Inc, Labs, Photonics,
+University...: unknown organisations, kept as candidates) + the same veille
+components, the actor linker also writing the registry actors it links as
+entities (its phrase matchers are far faster than the same names as
+EntityRuler token patterns, and apply the same case rules); English
 terms are matched on their plural-stripped form (enrich.text). The French
 model never sees English text. Why not en_core_web_sm: spaCy's English models
 are not published on PyPI (only on GitHub releases, unreachable from CI), and
@@ -55,16 +57,15 @@ def build_english(config: Config, label_model: str = "", label_mode: str = "comb
     nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
     nlp.add_pipe("veille_normalizer")
     ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
-    ruler.add_patterns(actors.entity_ruler_patterns(nlp, config.actors))
     ruler.add_patterns(actors.english_organisation_patterns())
-    _add_veille_components(nlp, config, label_model, label_mode, label_min_examples)
+    _add_veille_components(nlp, config, label_model, label_mode, label_min_examples, set_ents=True)
     return nlp
 
 
 def _add_veille_components(nlp: Language, config: Config, label_model: str, label_mode: str,
-                           label_min_examples: int) -> None:
+                           label_min_examples: int, set_ents: bool = False) -> None:
     settings = config.settings.enrich
-    linker = nlp.add_pipe("veille_actor_linker")
+    linker = nlp.add_pipe("veille_actor_linker", config={"set_ents": set_ents})
     linker.add_actors(config.actors)
     scorer = nlp.add_pipe("veille_thesaurus", config={
         "min_score": settings.min_label_score, "max_labels": settings.max_labels})

@@ -88,3 +88,10 @@ def test_actors_new_since_lists_candidates_with_type_and_date(stored, tmp_path):
     photonix = next(c for c in found if c["name"] == "Photonix Labs")
     assert photonix["type"] == "company" and photonix["first_seen"].startswith("2026-11-20")
     assert veille(tmp_path, "actors", "--new", "--since", "hier").exit_code == 2
+
+
+def test_train_saves_the_model_in_the_data_folder(tmp_path):
+    result = veille(tmp_path, "train", "--labels", str(DATA / "labels-mixed.jsonl"), "--epochs", "2")
+    assert result.exit_code == 0, result.output
+    assert "Modèle appris sur" in result.output
+    assert (tmp_path / "models" / "labels" / "veille-model.json").is_file()
