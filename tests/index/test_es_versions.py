@@ -64,7 +64,7 @@ def test_rebuild_swaps_the_alias_while_searches_go_on():
         es.close()
 
 
-def test_cli_index_status_and_rebuild(tmp_path, monkeypatch):
+def test_cli_index_status_search_and_rebuild(tmp_path, monkeypatch):
     from veille.cli import app
 
     require_node()
@@ -85,6 +85,12 @@ def test_cli_index_status_and_rebuild(tmp_path, monkeypatch):
         result = runner.invoke(app, ["index", "status", "--config", str(config_dir)])
         assert result.exit_code == 0, result.output
         assert f"index : {alias}-v1" in result.output and "documents : 12" in result.output
+        result = runner.invoke(app, ["search", "laser", "--json", "--config", str(config_dir)])
+        assert result.exit_code == 0, result.output
+        assert sorted(line.split('"url": "')[1].split('"')[0] for line in result.output.splitlines()) == [
+            "https://example.org/en-laser", "https://example.org/fr-lasers"]
+        result = runner.invoke(app, ["search", '"fibre', "--config", str(config_dir)])
+        assert result.exit_code == 2 and "guillemet" in result.output
         result = runner.invoke(app, ["index", "rebuild", "--config", str(config_dir)])
         assert result.exit_code == 0, result.output
         assert f"12 article(s) copiés de {alias}-v1 vers {alias}-v2" in " ".join(result.output.split())
