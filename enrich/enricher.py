@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -11,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from veille.config import Config
-from veille.record import Article, Entity
+from veille.record import Announcement, Article, Entity
 
 from .labeller import model_dir
 from .language import detect_language
@@ -25,7 +26,7 @@ CHUNK_BATCHES = 4  # articles are routed by language in chunks of this many batc
 
 
 class Enricher:
-    """Fills lang, entities, actors, themes, markets, transversal, summary, enriched_with.
+    """Fills lang, entities, actors, themes, markets, transversal, summary, announcement, enriched_with.
 
     Models and match patterns are built once, here; `enrich` streams articles
     through them in input order. Entity offsets refer to the analysed text:
@@ -96,6 +97,7 @@ class Enricher:
         article.markets = doc._.markets or []
         article.transversal = bool(doc._.transversal)
         article.summary = summary_of(article, doc._.summary)
+        article.announcement = announcement_of(article, doc._.announcement)
         article.enriched_with = version
 
 
@@ -107,6 +109,24 @@ def summary_of(article: Article, extracted: str) -> str:
     if len(fallback) <= MAX_FEED_SUMMARY_CHARS:
         return fallback
     return fallback[:MAX_FEED_SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def announcement_of(article: Article, found: dict | None) -> Announcement | None:
+    """The record's announcement; a date without a year takes the article's (or the next, when long past)."""
+    if not found:
+        return None
+    when = None
+    if found["day"] and found["month"]:
+        reference = (article.published or article.fetched_at or datetime.now(timezone.utc)).date()
+        year = found["year"] or reference.year
+        try:
+            when = date(year, found["month"], found["day"])
+            if not found["year"] and when < reference - timedelta(days=60):
+                when = date(year + 1, found["month"], found["day"])
+        except ValueError:  # « 31 février »
+            when = None
+    return Announcement(kind=found["kind"], date=when, deadline=found["deadline"] and when is not None,
+                        sentence=found["sentence"])
 
 
 def taxonomy_hash(config: Config) -> str:

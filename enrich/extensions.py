@@ -9,6 +9,7 @@ doc._.markets       list[Label]
 doc._.transversal   bool, see enrich.thesaurus.is_transversal
 doc._.term_hits     list[(start_token, end_token, weight)] of counted terms
 doc._.summary       str, extractive summary ("" when no sentence qualifies)
+doc._.announcement  dict or None: a call or event and its date (enrich.announcements)
 """
 from spacy.tokens import Doc
 
@@ -21,6 +22,7 @@ DOC_EXTENSIONS = {
     "transversal": False,
     "term_hits": None,
     "summary": "",
+    "announcement": None,
 }
 
 

@@ -6,7 +6,8 @@ attribute_ruler, lemmatizer and ner. The parser and the senter are not loaded;
 sentence boundaries come from a rule-based sentencizer that also ends a
 sentence at a line break (titles and list items have no full stop). Then the
 veille components: normalizer, actor linker, thesaurus, labeller (the model
-learned from expert labels, when there is one: enrich.labeller), summarizer.
+learned from expert labels, when there is one: enrich.labeller), summarizer,
+announcements (calls and events with their date: enrich.announcements).
 
 English and any other language, on purpose a rules-only path:
 spacy.blank("en") + sentencizer + normalizer + an EntityRuler holding
@@ -32,7 +33,7 @@ from spacy.pipeline import Sentencizer
 
 from veille.config import Config
 
-from . import actors, extensions, labeller, normalizer, summarizer, thesaurus  # noqa: F401  (register factories)
+from . import actors, announcements, extensions, labeller, normalizer, summarizer, thesaurus  # noqa: F401
 
 FRENCH_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer", "ner")
 SENTENCE_ENDS = sorted(set(Sentencizer.default_punct_chars) | {"\n", "\n\n"})
@@ -75,6 +76,7 @@ def _add_veille_components(nlp: Language, config: Config, label_model: str, labe
                                                         "min_examples": label_min_examples})
     labeller.clusters = scorer.clusters
     nlp.add_pipe("veille_summarizer")
+    nlp.add_pipe("veille_announcements")
 
 
 def model_version(nlp: Language) -> str:

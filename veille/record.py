@@ -6,14 +6,14 @@ produced:
 - crawlers: url, canonical_url, id, source, title, text, published, authors,
   feed_summary, content_hash, story_id, fetched_at
 - enrich: lang, entities, actors, themes, markets, transversal, summary,
-  enriched_with
+  announcement, enriched_with
 - index: nothing (it stores the record as it is)
 - reports: nothing (they read it)
 """
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date as CalendarDate, datetime
 from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,6 +61,15 @@ class Label(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Announcement(BaseModel):
+    """A call (for projects, tenders) or an event the article announces, with its date when stated."""
+
+    kind: str                      # "call" or "event"
+    date: Optional[CalendarDate] = None  # the call's deadline or the event's date
+    deadline: bool = False         # True when `date` is a deadline
+    sentence: str = ""
+
+
 class Article(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -85,6 +94,7 @@ class Article(BaseModel):
     markets: list[Label] = Field(default_factory=list)
     transversal: bool = False
     summary: str = ""
+    announcement: Optional[Announcement] = None
     enriched_with: str = ""
 
     def model_post_init(self, __context) -> None:

@@ -36,9 +36,11 @@ def test_pipelines_are_assembled_from_registered_components(enricher):
     french, english = enricher.pipelines["fr"], enricher.pipelines["en"]
     assert french.pipe_names == ["tok2vec", "morphologizer", "attribute_ruler", "lemmatizer", "ner",
                                  "sentencizer", "veille_normalizer", "veille_actor_linker",
-                                 "veille_thesaurus", "veille_labeller", "veille_summarizer"]
+                                 "veille_thesaurus", "veille_labeller", "veille_summarizer",
+                                 "veille_announcements"]
     assert english.pipe_names == ["sentencizer", "veille_normalizer", "entity_ruler", "veille_actor_linker",
-                                  "veille_thesaurus", "veille_labeller", "veille_summarizer"]
+                                  "veille_thesaurus", "veille_labeller", "veille_summarizer",
+                                  "veille_announcements"]
 
 
 def test_long_text_is_truncated(enricher):
