@@ -34,7 +34,7 @@ from spacy.util import filter_spans
 from veille.config import Actor
 from veille.record import ActorMention
 
-from .actor_types import guess_actor_type, looks_like_organisation
+from .actor_types import guess_actor_type, looks_like_organisation, names_no_organisation
 from .normalizer import written_doc
 from .text import compact, fold
 
@@ -132,7 +132,8 @@ class ActorLinker:
             actor_id = self._lookup(name.text)
             if actor_id:
                 spans.append(Span(doc, name.start, name.end, label=actor_id))
-            elif self._plausible(name) and (ent.label_ in CANDIDATE_LABELS or looks_like_organisation(name.text)):
+            elif (self._plausible(name) and not names_no_organisation(name.text)
+                  and (ent.label_ in CANDIDATE_LABELS or looks_like_organisation(name.text))):
                 candidates.append(name)
             else:
                 continue

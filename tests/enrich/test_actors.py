@@ -56,7 +56,8 @@ def test_unknown_organisations_are_candidates_with_a_type_guess(enriched):
     ("Université de Bordeaux", "university"), ("École Centrale de Lyon", "university"),
     ("Agence spatiale européenne", "public-body"), ("Ministère des Armées", "public-body"),
     ("Région Occitanie", "public-body"), ("Commission européenne", "public-body"),
-    ("Photonix Labs", "company"), ("Lumière SAS", "company"),
+    ("Photonix Labs", "company"), ("Lumière SAS", "company"), ("Photonmark Conseil", "company"),
+    ("Conseil régional de Bretagne", "public-body"),
 ])
 def test_type_guess(name, kind):
     assert guess_actor_type(name) == kind
@@ -72,3 +73,10 @@ def test_entities_have_offsets_in_the_analysed_text(enricher, article, enriched)
     for entity in result.entities:
         assert text[entity.start:entity.end] == entity.text
         assert entity.label in {"ORG", "PER", "LOC", "MISC"}
+
+
+def test_common_acronyms_are_never_candidates():
+    from enrich.actor_types import names_no_organisation
+
+    assert names_no_organisation("PME") and names_no_organisation("OLED")
+    assert not names_no_organisation("CERN")
