@@ -53,3 +53,12 @@ def artifacts():
     folder = ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; see smtpserver.py."""
+    from smtpserver import SMTPServer
+
+    with SMTPServer() as server:
+        yield server

@@ -115,11 +115,11 @@ def run_with_progress(config: Config, stages=None, verbose: bool = False, **opti
 
 
 @contextmanager
-def run_lock(config: Config, command: str):
-    """The data folder's run lock, or exit EXIT_LOCKED saying who holds it (nothing is done)."""
+def run_lock(config: Config, command: str, name: str = ""):
+    """The data folder's run lock (or the lock `name`), or exit EXIT_LOCKED saying who holds it."""
     from veille.locks import RUN_LOCK, DataLock, LockHeld
 
-    lock = DataLock(config.data_dir, RUN_LOCK, command)
+    lock = DataLock(config.data_dir, name or RUN_LOCK, command)
     try:
         lock.acquire(wait_seconds=0)
     except LockHeld as exc:

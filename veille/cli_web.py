@@ -100,3 +100,44 @@ def judgements_export(
         console.print(f"{len(store.judgements())} jugement(s) → {path}")
     finally:
         store.close()
+
+
+follow_app = typer.Typer(help="Recherches suivies des experts.", no_args_is_help=True)
+app.add_typer(follow_app, name="follow")
+
+
+@follow_app.command("notify")
+def follow_notify(config_dir: Optional[Path] = ConfigOption, demo: bool = DemoOption):
+    """Envoyer par e-mail les nouveautés des recherches suivies arrivées à échéance (pour cron)."""
+    from reports.mailer import MailNotConfigured
+    from veille.cli import run_lock
+    from veille.locks import FOLLOW_LOCK
+    from veille.web.follow import notify_all
+
+    config = load(config_dir, demo)
+    setup_logging_for(config)
+    with run_lock(config, "veille follow notify", FOLLOW_LOCK):
+        try:
+            report = notify_all(config)
+        except MailNotConfigured as exc:
+            err_console.print(f"[red]Rien n'est envoyé[/] : {escape(str(exc))}.")
+            raise typer.Exit(2)
+    console.print(f"Recherches suivies : {report.due} à échéance, {report.sent} avis envoyé(s), "
+                  f"{report.empty} sans nouveauté, {report.failed} en échec.")
+    for line in report.problems:
+        err_console.print(f"[yellow]{escape(line)}[/]")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@follow_app.command("list")
+def follow_list(config_dir: Optional[Path] = ConfigOption, demo: bool = DemoOption):
+    """Lister les recherches suivies (propriétaire, fréquence, adresse, dernier avis)."""
+    from veille.web.store import WebStore
+
+    store = WebStore(load(config_dir, demo).data_dir)
+    try:
+        for search in store.saved_searches():
+            console.print(f"{search.id}\t{escape(search.owner)}\t{escape(search.name)}\t{search.frequency}\t"
+                          f"{escape(search.email or '—')}\t{search.last_notified or 'jamais'}")
+    finally:
+        store.close()

@@ -35,6 +35,8 @@ class IndexSettings(Strict):
     backend: Literal["sqlite", "elasticsearch"] = "sqlite"
     path: str = "index.sqlite"
     url_env: str = "VEILLE_ES_URL"
+    # Elasticsearch alias (empty: VEILLE_ES_INDEX, else "veille"); one per watch sharing a cluster
+    alias: str = Field("", pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$|^$")
 
 
 class CrawlSettings(Strict):
@@ -82,6 +84,8 @@ def check_crontab(value: str) -> str:
 class ScheduleSettings(Strict):
     """When the scheduler refreshes each source group, and how late a missed run may still start."""
     sources: dict[str, str] = Field(default_factory=lambda: {"default": "0 7-19/2 * * 1-5"})
+    # when followed searches are checked (each is mailed at its own daily or weekly frequency)
+    follow: str = "30 7 * * *"
     crawl_grace_minutes: float = Field(30, gt=0)
     digest_grace_minutes: float = Field(720, gt=0)
 
@@ -100,6 +104,11 @@ class ScheduleSettings(Strict):
             check_crontab(cron)
         return value
 
+    @field_validator("follow")
+    @classmethod
+    def follow_crontab(cls, value: str) -> str:
+        return check_crontab(value)
+
 
 class MailSettings(Strict):
     """SMTP for digests and followed searches; the password only ever comes from the environment."""
@@ -111,7 +120,8 @@ class MailSettings(Strict):
     sender: str = "veille@example.org"
     unsubscribe: str = ""                # mailto: or https: address for List-Unsubscribe
     timeout: float = Field(30.0, gt=0)
-    scheduled: bool = True               # runs and the scheduler send digests (false: only `digest --send`)
+    scheduled: bool = True               # runs and the scheduler send digests and followed-search notices
+                                         # (false: only `digest --send` and `follow notify`)
 
 
 class Settings(Strict):

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 
 RUN_LOCK = "run.lock"
 SCHEDULER_LOCK = "scheduler.lock"
+FOLLOW_LOCK = "follow.lock"    # followed-search notices: never two senders at once
 
 
 class LockHeld(RuntimeError):

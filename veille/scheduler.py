@@ -96,6 +96,31 @@ def digest_job(profile_id: str) -> None:
     run_pipeline(f"scheduler synthèse:{profile_id}", ("digest",), grace, profiles=[profile_id])
 
 
+def follow_job() -> None:
+    """Mail the followed searches that are due; a miss is retried by the next day's run."""
+    from veille.locks import FOLLOW_LOCK
+    from veille.web.follow import notify_all
+
+    runtime = _runtime
+    if runtime is None or runtime.stopping.is_set():
+        return
+    config = runtime.config
+    lock = DataLock(config.data_dir, FOLLOW_LOCK, "scheduler suivis")
+    try:
+        lock.acquire(wait_seconds=60)
+    except LockHeld as exc:
+        record_skipped(config, "scheduler suivis", f"sauté : avis déjà en cours d'envoi par {exc}")
+        return
+    try:
+        report = notify_all(config)
+    finally:
+        lock.release()
+    log.info("command=%s event=follow-notices due=%d sent=%d empty=%d failed=%d", "scheduler suivis",
+             report.due, report.sent, report.empty, report.failed)
+    if report.failed:
+        raise RuntimeError(" ; ".join(report.problems))
+
+
 def record_skipped(config: Config, command: str, outcome: str) -> None:
     log.warning("command=%s event=skipped reason=%r", command, outcome)
     with Spool(spool_path(config)) as spool:
@@ -116,6 +141,8 @@ def job_specs(config: Config) -> dict[str, JobSpec]:
     for profile in config.profiles:
         specs[f"synthese:{profile.id}"] = JobSpec(f"synthese:{profile.id}", digest_job, (profile.id,),
                                                   profile.crontab, schedule.digest_grace_seconds)
+    if config.settings.mail.host and config.settings.mail.scheduled:
+        specs["suivis"] = JobSpec("suivis", follow_job, (), schedule.follow, schedule.digest_grace_seconds)
     return specs
 
 

@@ -117,15 +117,6 @@ def by_title(articles):
 
 
 @pytest.fixture
-def smtp_server():
-    """A real SMTP server (aiosmtpd) on a free loopback port; see smtpserver.py."""
-    from smtpserver import SMTPServer
-
-    with SMTPServer() as server:
-        yield server
-
-
-@pytest.fixture
 def mail_config(config, smtp_server, tmp_path, monkeypatch):
     """The test config sending to the loopback server, data (send log) in tmp."""
     from veille.config import MailSettings

@@ -1,7 +1,6 @@
 """`veille digest` (--preview, --send, approve, log) and `veille subscribers check`,
 on a real SQLite index and a real SMTP server on loopback."""
 import shutil
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,9 +13,9 @@ from veille.cli import app
 from veille.config import load_config
 from veille.record import Article
 
+from smtpserver import SMTPServer  # tests/smtpserver.py, the loopback SMTP server
+
 REPORTS = Path(__file__).resolve().parents[1] / "reports"
-sys.path.insert(0, str(REPORTS))
-from smtpserver import SMTPServer  # noqa: E402  (the reports tests' loopback server)
 
 FIXTURE_NOW = datetime(2026, 11, 23, 0, 0, tzinfo=ZoneInfo("Europe/Paris"))
 runner = CliRunner()

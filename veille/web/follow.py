@@ -8,7 +8,7 @@ nothing twice.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional
 
@@ -48,28 +48,82 @@ def new_matches(config: Config, index: IndexBackend, search: SavedSearch, now: d
     return Notice(search=search, matches=[hit.article for hit in index.search(request).hits], since=since, until=now)
 
 
-def notify_due(config: Config, index: IndexBackend, store: WebStore, send: Callable[[Notice], None],
-               now: Optional[datetime] = None) -> dict:
-    """Send every due search that has an address and new matches; returns counts for the report."""
+@dataclass
+class FollowReport:
+    due: int = 0
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+    problems: list[str] = field(default_factory=list)    # one French line per miss
+
+    def counts(self) -> dict:
+        return {"due": self.due, "sent": self.sent, "empty": self.empty, "failed": self.failed}
+
+
+def notify_due(config: Config, index: IndexBackend, store: WebStore, send: Callable[[Notice], object],
+               now: Optional[datetime] = None) -> FollowReport:
+    """Send every due search that has an address and new matches.
+
+    `send` raises when the notice did not go (it is tried again next run). A
+    notice whose outcome is unknown (connection lost after DATA) counts as
+    sent: the mailer reports it and never sends it again on its own.
+    """
     now = now or datetime.now(timezone.utc)
-    counts = {"due": 0, "sent": 0, "empty": 0, "failed": 0}
+    report = FollowReport()
     for search in store.saved_searches():
         if not search.email or not is_due(search, now):
             continue
-        counts["due"] += 1
+        report.due += 1
         notice = new_matches(config, index, search, now)
         if not notice.matches:
-            counts["empty"] += 1
+            report.empty += 1
             store.mark_notified(search.id, now.isoformat(timespec="seconds"))
             continue
         try:
             send(notice)
-        except Exception:  # noqa: BLE001 - one failed notice must not stop the others; retried next run
-            counts["failed"] += 1
+        except Exception as exc:  # noqa: BLE001 - one failed notice must not stop the others
+            report.failed += 1
+            report.problems.append(f"suivi « {search.name} » ({search.owner}) non envoyé : {exc} ; "
+                                   f"nouvel essai au prochain passage")
             continue
         store.mark_notified(search.id, now.isoformat(timespec="seconds"))
-        counts["sent"] += 1
-    return counts
+        report.sent += 1
+    return report
+
+
+class NoticeNotSent(RuntimeError):
+    pass
+
+
+def mail_sender(config: Config, env=None) -> Callable[[Notice], None]:
+    """`send` for notify_due: render the notice and mail it through the digest mailer."""
+    from reports.mailer import send_message
+    from veille.web.app import templates_environment
+
+    env = env or templates_environment()
+
+    def send(notice: Notice) -> None:
+        subject, html, text = render_notice(config, notice, env)
+        sent = send_message(config, [notice.search.email], subject, html, text, key=notice.key)
+        if sent.refused:
+            raise NoticeNotSent("; ".join(sent.refused.values()))
+
+    return send
+
+
+def notify_all(config: Config, now: Optional[datetime] = None) -> FollowReport:
+    """What `veille follow notify` and the scheduler's daily job do."""
+    from index import open_index
+    from reports.mailer import MailNotConfigured
+
+    if not config.settings.mail.host:
+        raise MailNotConfigured("aucun serveur SMTP configuré (settings.yaml : mail.host)")
+    store = WebStore(config.data_dir)
+    try:
+        with open_index(config) as index:
+            return notify_due(config, index, store, mail_sender(config), now)
+    finally:
+        store.close()
 
 
 def render_notice(config: Config, notice: Notice, env) -> tuple[str, str, str]:
