@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_PUNCT_MAP = str.maketrans({
+PUNCT_MAP = str.maketrans({
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u00a0": " ", "\u202f": " ", "\u0153": "oe", "\u0152": "oe", "\u00e6": "ae", "\u00c6": "ae",
@@ -27,7 +27,7 @@ _PUNCT_MAP = str.maketrans({
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, accents removed, plain apostrophes and dashes."""
-    text = text.translate(_PUNCT_MAP).lower()
+    text = text.translate(PUNCT_MAP).lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -48,7 +48,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 from index.base import IndexBackend, SearchRequest
 from veille.record import Article
 
-from .text import KeyMaker, fold
+from .text import PUNCT_MAP, KeyMaker, fold
 
 BASELINE_PERIODS = 4
 MIN_COUNT = 2
@@ -56,7 +56,7 @@ MIN_G2 = 3.84  # chi-square with one degree of freedom, p < 0.05
 MAX_NGRAM = 3
 STOP = {fold(w) for w in FR_STOP | EN_STOP} | {"a", "d", "l", "s", "n", "c", "qu", "j", "m", "t"}
 _KEYS = {"fr": KeyMaker("fr"), "en": KeyMaker("en")}
-_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
 
 @dataclass
@@ -131,17 +131,18 @@ def article_terms(article: Article) -> dict[str, str]:
     key_of = _KEYS["en" if article.lang == "en" else "fr"]
     terms: dict[str, str] = {}
     for part in (article.title, article.text or article.feed_summary):
-        for line in fold(part).split("\n"):
+        for line in part.translate(PUNCT_MAP).lower().split("\n"):
             for sentence in re.split(r"[.!?;:()\[\]«»\"]", line):
                 words = _WORD.findall(sentence)
+                folded = [fold(w) for w in words]
                 for n in range(1, MAX_NGRAM + 1):
                     for i in range(len(words) - n + 1):
-                        gram = words[i:i + n]
+                        gram = folded[i:i + n]
                         if gram[0] in STOP or gram[-1] in STOP:
                             continue
                         if any(w.isdigit() for w in gram) or len(" ".join(gram)) < 3:
                             continue
-                        terms.setdefault(" ".join(key_of(w) for w in gram), " ".join(gram))
+                        terms.setdefault(" ".join(key_of(w) for w in gram), " ".join(words[i:i + n]))
     return terms
 
 
@@ -234,8 +235,7 @@ def weekly_volume(index: IndexBackend, config, weeks: int = 8, now: Optional[dat
     monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
     starts = [monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
     wanted = list(themes) if themes is not None else [t.id for t in config.themes]
-    counts = [index.search(SearchRequest(since=s, until=s + timedelta(weeks=1), limit=0, facets=True))
-              .facets.get("themes", {}) for s in starts]
+    counts = index.weekly_counts(SearchRequest(), starts, "themes")
     return WeeklyVolume(weeks=starts, series={t: [week.get(t, 0) for week in counts] for t in wanted})
 
 

@@ -81,6 +81,20 @@ class IndexBackend(ABC):
     def count(self) -> int:
         ...
 
+    def weekly_counts(self, request: SearchRequest, starts: list[datetime], field: str = "themes"
+                      ) -> list[dict[str, int]]:
+        """Facet counts of `field` for each week [start, start + 7 days) of `starts` (the
+        request's own since/until are replaced). One faceted search per week here; a backend
+        with date histograms answers in one request (Elasticsearch)."""
+        from dataclasses import replace
+        from datetime import timedelta
+
+        counts = []
+        for start in starts:
+            week = replace(request, since=start, until=start + timedelta(weeks=1), limit=0, offset=0, facets=True)
+            counts.append(self.search(week).facets.get(field, {}))
+        return counts
+
     def close(self) -> None:
         pass
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from enrich.text import fold
 from enrich.trends import (article_terms, log_likelihood, market_theme_matrix, new_actors, rising_actors,
                            rising_terms, weekly_volume)
 from index import open_index
@@ -50,7 +51,7 @@ def test_log_likelihood_is_signed_and_zero_without_difference():
 def test_terms_skip_stop_words_and_numbers():
     terms = article_terms(Article(url="http://x", title="Le laser à fibre", text="En 2026, la photonique."))
     shown = set(terms.values())
-    assert {"laser", "fibre", "laser a fibre", "photonique"} <= shown
+    assert {"laser", "fibre", "laser à fibre", "photonique"} <= shown
     assert not {"le", "la", "2026", "le laser"} & shown
 
 
@@ -58,7 +59,7 @@ def test_new_term_rises_and_a_common_one_does_not(index):
     config, backend = index
     rising = rising_terms(backend, config, SINCE, UNTIL)
     labels = [r.label for r in rising]
-    assert labels[0] == "cellule perovskite tandem"  # « cellules pérovskites tandem » counted with it
+    assert fold(labels[0]) in ("cellule perovskite tandem", "cellules perovskites tandem")  # one term, shown as written
     top = rising[0]
     assert top.count == 3 and top.baseline == 0 and top.new and top.score > 0
     assert "laser" not in labels  # as common before as now

@@ -3,10 +3,11 @@ real Elasticsearch node): same documents, same queries, same hits, same facet
 counts. French matching, operators, filters, facets, order, pages.
 """
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from index.base import SearchRequest
+from index.base import IndexBackend, SearchRequest
 from index.sqlite import SqliteIndex
 
 from es_helpers import open_es
@@ -248,3 +249,31 @@ def test_limit_zero_still_counts(index):
     result = index.search(SearchRequest(query="laser", limit=0))
     assert result.total == 2 and result.hits == []
     assert result.facets["lang"] == {"en": 1, "fr": 1}
+
+
+# --- weekly counts (trends) -------------------------------------------------------
+
+PARIS_MONDAYS = [datetime(2026, 10, 26, tzinfo=ZoneInfo("Europe/Paris"))] + [
+    datetime(2026, 11, day, tzinfo=ZoneInfo("Europe/Paris")) for day in (2, 9, 16, 23)]
+
+
+def test_weekly_counts_per_calendar_week(index):
+    weeks = index.weekly_counts(SearchRequest(), PARIS_MONDAYS, "themes")
+    assert weeks == [
+        {"energie": 1, "mecanique-production": 1},     # Saturday 23:30 UTC is Sunday in Paris: same week
+        {"optique-photonique": 1, "aeronautique-spatial": 1, "electronique": 1},
+        {"aeronautique-spatial": 2, "optique-photonique": 2},
+        {"risques-securite": 1, "electronique": 1},
+        {"energie": 1, "mobilite": 1, "optique-photonique": 1, "numerique": 1},
+    ]
+    # the same as one faceted search per week, which is what the interface promises
+    assert weeks == IndexBackend.weekly_counts(index, SearchRequest(), PARIS_MONDAYS, "themes")
+
+
+def test_weekly_counts_keep_the_request_filters(index):
+    weeks = index.weekly_counts(SearchRequest(themes=["optique-photonique"]), PARIS_MONDAYS[1:3], "markets")
+    assert weeks == IndexBackend.weekly_counts(index, SearchRequest(themes=["optique-photonique"]),
+                                               PARIS_MONDAYS[1:3], "markets")
+    assert sum(sum(week.values()) for week in weeks) > 0
+    midweek = [datetime(2026, 11, 4, tzinfo=ZoneInfo("Europe/Paris"))]
+    assert index.weekly_counts(SearchRequest(), midweek) == IndexBackend.weekly_counts(index, SearchRequest(), midweek)
