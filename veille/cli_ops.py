@@ -130,6 +130,9 @@ def _print_status(state: dict) -> None:
                       source["last_success"] or "jamais", f"[red]{failures}[/]" if failures else "0",
                       escape(source["last_error"] or ""))
     console.print(table)
+    for source in state["sources"]:
+        for alert in source.get("alerts", []):
+            console.print(f"[bold yellow]⚠ {escape(source['id'])}[/] : {escape(alert)}")
 
     backlog = state["backlog"]
     if backlog:

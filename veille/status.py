@@ -22,14 +22,17 @@ from veille.spool import Spool
 def gather_status(config: Config, runs: int = 10) -> dict:
     data = config.data_dir
     status = {"data_dir": str(data), "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    alerts: dict[str, list[str]] = {}
     if spool_path(config).exists():
         with Spool(spool_path(config)) as spool:
             status["runs"] = spool.recent_runs(runs)
             health = spool.source_health()
             status["backlog"] = spool.backlog()
+        alerts = source_alerts(config)
     else:
         status["runs"], health, status["backlog"] = [], {}, {}
-    status["sources"] = [_source_health(source, health.get(source.id)) for source in config.sources]
+    status["sources"] = [_source_health(source, health.get(source.id)) | {"alerts": alerts.get(source.id, [])}
+                         for source in config.sources]
     status["index"] = index_status(config)
     status["locks"] = {
         "scheduler": DataLock(data, SCHEDULER_LOCK).is_held_elsewhere() if data.exists() else None,
@@ -44,6 +47,25 @@ def _source_health(source, health: dict | None) -> dict:
     entry.update(health or {"last_attempt": None, "last_success": None, "consecutive_failures": 0,
                             "last_error": "", "last_error_at": None})
     return entry
+
+
+def source_alerts(config: Config) -> dict[str, list[str]]:
+    """French warnings per source from the crawl state: disabled for failing long, volume that
+    dropped to nothing or jumped at its last poll (the same judgements the crawl report makes)."""
+    from crawlers.health import disabled_reason, volume_flag
+    from crawlers.state import CrawlState
+
+    alerts: dict[str, list[str]] = {}
+    with CrawlState(spool_path(config)) as state:
+        failures = state.failures()
+        for source in config.sources:
+            found = [disabled_reason(failures.get(source.id), source.url)]
+            history = state.volume_history(source.id)
+            if history:
+                found.append(volume_flag(history[:-1], history[-1]))
+            if any(found):
+                alerts[source.id] = [line for line in found if line]
+    return alerts
 
 
 def index_status(config: Config) -> dict:

@@ -58,3 +58,24 @@ def test_backlog_and_index_size_are_reported(folder):
     assert state["backlog"]["pages_to_extract"] == 1
     assert state["runs"][0]["command"] == "refresh" and state["runs"][0]["counts"] == {"crawl": {"new_pages": 3}}
     assert state["index"]["backend"] == "sqlite" and state["index"]["articles"] == 0
+
+
+def test_a_source_whose_volume_dropped_to_nothing_is_flagged(folder):
+    from crawlers.state import CrawlState
+    from veille.pipeline import spool_path
+
+    config = folder.load()
+    quiet, steady = config.sources[0].id, config.sources[1].id
+    with CrawlState(spool_path(config)) as state:
+        for new in [6, 5, 7, 4, 6, 0, 0, 0, 0, 0]:
+            state.add_volume(quiet, new)
+            state.add_volume(steady, 3)
+    with Spool(spool_path(config)):
+        pass
+    sources = {s["id"]: s for s in status_json(folder)["sources"]}
+    assert sources[steady]["alerts"] == []
+    [alert] = sources[quiet]["alerts"]
+    assert "volume tombé à zéro" in alert
+    text = runner.invoke(app, ["status", "--config", str(folder.config)],
+                         env={"VEILLE_DATA": str(folder.data), "COLUMNS": "200"}).output
+    assert f"⚠ {quiet}" in text and "volume tombé à zéro" in text
