@@ -9,6 +9,10 @@ index backend, in this process, from as many threads as clients: the ratio is wh
 layer (HTTP, auth, CSRF, validation, period counts, JSON) costs on top.
 
     python bench/search.py --articles 100000 --clients 20 --requests 2000
+    VEILLE_ES_URL=http://127.0.0.1:9200 python bench/search.py --backend elasticsearch
+
+With --backend elasticsearch the records go to a fresh alias on the node named
+by VEILLE_ES_URL (scripts/elasticsearch.sh start), dropped at the end.
 """
 from __future__ import annotations
 
@@ -171,33 +175,52 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--port", type=int, default=8479)
+    parser.add_argument("--backend", choices=("sqlite", "elasticsearch"), default="sqlite")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="veille-bench-search-") as tmp:
         work = Path(tmp)
         seeds, config = seed_records(work / "seed")
         data = work / "data"
-        config = config.model_copy(update={"settings": config.settings.model_copy(update={"data_dir": str(data)})})
-        build_seconds = build_index(config, seeds, args.articles)
-        write_config(config, work / "config")
-        raw_samples, raw_seconds = raw_load(config, args.clients, args.requests)
-        raw = percentiles(raw_samples)
-        server = serve(work / "config", data, args.port)
+        update = {"data_dir": str(data)}
+        if args.backend == "elasticsearch":
+            import uuid
+
+            from veille.config import IndexSettings
+
+            update["index"] = IndexSettings(backend="elasticsearch", alias=f"veille-bench-{uuid.uuid4().hex[:8]}")
+        config = config.model_copy(update={"settings": config.settings.model_copy(update=update)})
         try:
-            samples, seconds, errors = asyncio.run(load(f"http://127.0.0.1:{args.port}", args.clients, args.requests))
+            run(args, work, config, seeds, data)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-        api = percentiles(samples)
-        print(f"cores: {os.cpu_count()}  backend: {config.settings.index.backend}  articles: {args.articles} "
-              f"(indexed in {build_seconds:.1f} s)  clients: {args.clients}  requests: {len(samples)}  errors: {errors}")
-        print(f"{'':24}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}{'req/s':>9}")
-        print(f"{'search API (HTTP)':24}" + "".join(f"{api[k]:9.1f}" for k in ("p50", "p95", "p99", "mean"))
-              + f"{len(samples) / seconds:9.1f}")
-        print(f"{'raw backend.search()':24}" + "".join(f"{raw[k]:9.1f}" for k in ("p50", "p95", "p99", "mean"))
-              + f"{len(raw_samples) / raw_seconds:9.1f}")
-        print(f"ratio API/raw: p50 {api['p50'] / raw['p50']:.2f}, throughput {raw_seconds / seconds:.2f} "
-              f"(an API search also counts the 7-day, 30-day and 12-month periods: 4 backend searches)")
+            if args.backend == "elasticsearch":
+                from index import open_index
+
+                with open_index(config) as index:
+                    index.versions.drop_all()
+
+
+def run(args, work: Path, config, seeds, data: Path) -> None:
+    build_seconds = build_index(config, seeds, args.articles)
+    write_config(config, work / "config")
+    raw_samples, raw_seconds = raw_load(config, args.clients, args.requests)
+    raw = percentiles(raw_samples)
+    server = serve(work / "config", data, args.port)
+    try:
+        samples, seconds, errors = asyncio.run(load(f"http://127.0.0.1:{args.port}", args.clients, args.requests))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    api = percentiles(samples)
+    print(f"cores: {os.cpu_count()}  backend: {config.settings.index.backend}  articles: {args.articles} "
+          f"(indexed in {build_seconds:.1f} s)  clients: {args.clients}  requests: {len(samples)}  errors: {errors}")
+    print(f"{'':24}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'mean ms':>9}{'req/s':>9}")
+    print(f"{'search API (HTTP)':24}" + "".join(f"{api[k]:9.1f}" for k in ("p50", "p95", "p99", "mean"))
+          + f"{len(samples) / seconds:9.1f}")
+    print(f"{'raw backend.search()':24}" + "".join(f"{raw[k]:9.1f}" for k in ("p50", "p95", "p99", "mean"))
+          + f"{len(raw_samples) / raw_seconds:9.1f}")
+    print(f"ratio API/raw: p50 {api['p50'] / raw['p50']:.2f}, throughput {raw_seconds / seconds:.2f} "
+          f"(an API search also counts the 7-day, 30-day and 12-month periods: 4 backend searches)")
 
 
 if __name__ == "__main__":

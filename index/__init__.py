@@ -19,5 +19,5 @@ def open_index(config: "Config") -> IndexBackend:
     if settings.backend == "elasticsearch":
         from index.elasticsearch import ElasticsearchIndex
 
-        return ElasticsearchIndex(settings.url_env, timezone=config.settings.timezone)
+        return ElasticsearchIndex(settings.url_env, alias=settings.alias or None, timezone=config.settings.timezone)
     raise BackendUnavailable(f"moteur d'index inconnu : {settings.backend!r} (attendu : sqlite ou elasticsearch)")

@@ -92,8 +92,8 @@ def write_digest(digest: Digest, out_dir: str | Path) -> tuple[Path, Path]:
 ARCHIVE_PAGE = re.compile(r"^(?P<profile>[a-z0-9][a-z0-9-]*)-(?P<date>\d{4}-\d{2}-\d{2})\.html$")
 
 
-def write_archive_index(out_dir: Path) -> Path:
-    """index.html of the archive folder: every digest page, newest period first, per profile."""
+def archive_pages(out_dir: Path) -> list[dict]:
+    """The digest pages of an archive folder (not its index, drafts or charts), newest period first."""
     pages = []
     for path in out_dir.glob("*.html"):
         match = ARCHIVE_PAGE.match(path.name)
@@ -102,6 +102,12 @@ def write_archive_index(out_dir: Path) -> Path:
             pages.append({"file": path.name, "profile": match["profile"], "date": match["date"], "title": title,
                           "text": path.with_suffix(".txt").name if path.with_suffix(".txt").exists() else ""})
     pages.sort(key=lambda p: (p["date"], p["profile"]), reverse=True)
+    return pages
+
+
+def write_archive_index(out_dir: Path) -> Path:
+    """index.html of the archive folder: every digest page, newest period first, per profile."""
+    pages = archive_pages(out_dir)
     html = inline_css(environment().get_template("archive-index.html.j2").render(pages=pages))
     index_path = out_dir / "index.html"
     _write_atomically(index_path, html)

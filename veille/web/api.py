@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal, Optional
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -14,7 +13,7 @@ from veille.record import Article
 from veille.web.app import require_user
 from veille.web.search import SearchParamError, SearchParams
 from veille.web.store import Judgement
-from veille.web.views import market_theme_matrix, run_search, story_siblings, weekly_volume
+from veille.web.views import run_search, story_siblings, trends_view
 
 router = APIRouter(prefix="/api", tags=["experts"])
 
@@ -191,13 +190,15 @@ def delete_search(request: Request, search_id: int = Path(..., ge=1, le=2**63 - 
 
 
 @router.get("/trends")
-def trends(request: Request, user: str = Depends(require_user), weeks: int = Query(8, ge=2, le=52)):
-    """Articles per theme per week, and the market × theme matrix over the same weeks."""
+def trends(request: Request, user: str = Depends(require_user), weeks: int = Query(8, ge=2, le=52),
+           theme: Optional[str] = Query(None, description="Un thème de la taxonomie (défaut : tous).")):
+    """Over the last `weeks` weeks: articles per theme per week, rising terms and actors (signed G²
+    against the four previous periods), new actors, and the market × theme matrix with each
+    cell's top actors and rising terms."""
     context = web(request)
-    today = datetime.now(ZoneInfo(context.config.settings.timezone)).date()
-    return {"volume": weekly_volume(context.config, context.index, weeks),
-            "matrix": market_theme_matrix(context.config, context.index, today - timedelta(weeks=weeks),
-                                          today + timedelta(days=1))}
+    if theme is not None and theme not in {t.id for t in context.config.themes}:
+        raise HTTPException(status_code=400, detail=f"thème inconnu : {theme}")
+    return trends_view(context.config, context.index, weeks, theme)
 
 
 @router.get("/me")

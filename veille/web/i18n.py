@@ -33,6 +33,15 @@ EN = {
     "Syntaxe : mots, \"phrases\", AND/OR/NOT, theme:, market:, actor:, source:, lang:, date:AAAA-MM-JJ..AAAA-MM-JJ":
     "Syntax: words, \"phrases\", AND/OR/NOT, theme:, market:, actor:, source:, lang:, date:YYYY-MM-DD..YYYY-MM-DD",
     "Retirer ce filtre": "Remove this filter", "Filtres actifs": "Active filters",
+    "Thème": "Theme", "tous": "all", "Du": "From", "au": "to", "Terme": "Term", "Articles": "Articles",
+    "Avant": "Before", "nouveau": "new", "En hausse": "Rising", "Nouveaux": "New", "Aucun.": "None.",
+    "candidat": "candidate", "texte": "text", "Historique insuffisant": "Not enough history",
+    "article(s) dans les périodes précédentes pour": "article(s) in the previous periods for",
+    "sur la période ; les termes ci-dessous sont à prendre avec prudence.":
+    "in the period; take the terms below with caution.",
+    "Aucun terme en hausse significative sur la période.": "No significantly rising term over the period.",
+    "Par rapport aux quatre périodes précédentes de même durée (G² signé, articles comptés une fois).":
+    "Against the four previous periods of the same length (signed G², each article counted once).",
 }
 
 

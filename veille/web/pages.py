@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -16,7 +14,7 @@ from veille.web.auth import verify_password
 from veille.web.i18n import LANGUAGES
 from veille.web.search import SearchParamError, SearchParams
 from veille.web.store import Judgement
-from veille.web.views import labels, market_theme_matrix, run_search, story_siblings, weekly_volume
+from veille.web.views import labels, run_search, story_siblings, trends_view
 
 router = APIRouter(include_in_schema=False)
 ARCHIVE_FILE = re.compile(r"^[A-Za-z0-9._-]+\.(html|txt|png)$")
@@ -170,26 +168,27 @@ def _query_params(query: str):
 
 
 @router.get("/tendances")
-def trends_page(request: Request, user: str = Depends(require_user), weeks: int = 8):
+def trends_page(request: Request, user: str = Depends(require_user), weeks: int = 8, theme: str = ""):
     context = web(request)
     weeks = min(max(weeks, 2), 52)
-    today = datetime.now(ZoneInfo(context.config.settings.timezone)).date()
-    since = today - timedelta(weeks=weeks)
-    volume = weekly_volume(context.config, context.index, weeks)
-    matrix = market_theme_matrix(context.config, context.index, since, today + timedelta(days=1))
-    peak = max([max(v) for v in volume["series"].values()] + [1])
-    return context.render(request, "trends.html.j2", volume=volume, matrix=matrix, peak=peak, weeks=weeks,
-                          labels=labels(context.config), since=since, until=today + timedelta(days=1))
+    themes = {t.id for t in context.config.themes}
+    if theme and theme not in themes:
+        return context.render(request, "error.html.j2", status=400, message="Thème inconnu.")
+    view = trends_view(context.config, context.index, weeks, theme or None)
+    peak = max([max(v) for v in view["volume"]["series"].values()] + [1])
+    return context.render(request, "trends.html.j2", trends=view, peak=peak, weeks=weeks,
+                          labels=labels(context.config))
 
 
 @router.get("/syntheses/")
 def archive_page(request: Request, user: str = Depends(require_user)):
+    from reports.render import archive_pages
+
     context = web(request)
     folder = context.config.data_dir / "digests"
-    files = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
-    digests = [{"name": p.name, "title": p.stem, "date": date.fromtimestamp(p.stat().st_mtime),
-                "text": p.with_suffix(".txt").name if p.with_suffix(".txt").exists() else None} for p in files]
-    return context.render(request, "archive.html.j2", digests=digests)
+    digests = archive_pages(folder) if folder.is_dir() else []
+    return context.render(request, "archive.html.j2", digests=digests, labels=labels(context.config),
+                          profiles={p.id: p.name for p in context.config.profiles})
 
 
 @router.get("/syntheses/{name}")

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Optional
 from zoneinfo import ZoneInfo
 
+from enrich import trends
 from index.base import IndexBackend, SearchRequest
 from veille.config import Config
-from veille.coverage import week_starts
 from veille.web.search import PERIODS, Page, SearchParams
 
 
@@ -46,23 +46,46 @@ def story_siblings(index: IndexBackend, article) -> list:
     return [hit.article for hit in result.hits if hit.article.id != article.id]
 
 
-def weekly_volume(config: Config, index: IndexBackend, weeks: int, now: Optional[datetime] = None) -> dict:
-    """Articles per theme per week, oldest week first (facet counts, one query per week)."""
-    now = now or datetime.now(ZoneInfo(config.settings.timezone))
-    starts = week_starts(now, weeks)
-    counts = [index.search(SearchRequest(since=s, until=s + timedelta(weeks=1), limit=0)).facets.get("themes", {})
-              for s in starts]
-    series = {t.id: [week.get(t.id, 0) for week in counts] for t in config.themes}
-    return {"weeks": [s.date().isoformat() for s in starts], "series": series}
+MIN_BASELINE = 20
 
 
-def market_theme_matrix(config: Config, index: IndexBackend, since: date, until: date) -> dict:
-    """Counts per (market, theme) over [since, until): one faceted query per market."""
+def trends_view(config: Config, index: IndexBackend, weeks: int, theme: Optional[str] = None,
+                now: Optional[datetime] = None) -> dict:
+    """The trends page and API: weekly volume per theme, rising terms and new actors of the
+    last `weeks` weeks (in one theme, or all), and the market × theme matrix of that period.
+
+    All of it comes from enrich/trends.py, the same figures the digests use.
+    """
     tz = ZoneInfo(config.settings.timezone)
-    start = datetime.combine(since, datetime.min.time(), tz)
-    end = datetime.combine(until, datetime.min.time(), tz)
-    cells = {}
-    for market in config.markets:
-        facets = index.search(SearchRequest(markets=[market.id], since=start, until=end, limit=0)).facets
-        cells[market.id] = {t.id: facets.get("themes", {}).get(t.id, 0) for t in config.themes}
-    return {"since": since.isoformat(), "until": until.isoformat(), "cells": cells}
+    now = now or datetime.now(tz)
+    until = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tz)
+    since = until - timedelta(weeks=weeks)
+    themes = [theme] if theme else []
+    volume = trends.weekly_volume(index, config, weeks, now=now)
+    matrix = trends.market_theme_matrix(index, config, since, until)
+    baseline_since = since - (until - since) * trends.BASELINE_PERIODS
+    period_total = index.search(SearchRequest(themes=themes, since=since, until=until, limit=0, facets=False)).total
+    baseline_total = index.search(SearchRequest(themes=themes, since=baseline_since, until=since, limit=0,
+                                                facets=False)).total
+    return {
+        "since": since.date().isoformat(), "until": until.date().isoformat(), "theme": theme,
+        # rising terms mean little until the previous periods hold at least as many articles as this one
+        "history": {"period": period_total, "baseline": baseline_total,
+                    "enough": baseline_total >= max(period_total, MIN_BASELINE)},
+        "volume": {"weeks": [w.date().isoformat() for w in volume.weeks], "series": volume.series},
+        "rising_terms": [_rising(r) for r in trends.rising_terms(index, config, since, until, themes, limit=15)],
+        "rising_actors": [_rising(r) for r in trends.rising_actors(index, config, since, until, themes, limit=10)],
+        "new_actors": [{"id": a.id, "name": a.name, "type": a.type, "count": a.count}
+                       for a in trends.new_actors(index, config, since, until, themes, limit=15)],
+        "matrix": {m: {t: _cell(matrix.cell(m, t)) for t in matrix.themes} for m in matrix.markets},
+    }
+
+
+def _rising(rising: trends.Rising) -> dict:
+    return {"label": rising.label, "count": rising.count, "baseline": rising.baseline,
+            "score": round(rising.score, 1), "new": rising.new}
+
+
+def _cell(cell: trends.MatrixCell) -> dict:
+    return {"count": cell.count, "top_actors": [name for name, _ in cell.top_actors],
+            "rising_terms": [r.label for r in cell.rising_terms]}

@@ -24,15 +24,46 @@ def web_data(newsweb, tmp_path_factory):
     return data_dir
 
 
-def bind(newsweb, data_dir, **web_settings):
+def bind(newsweb, data_dir, index=None, **web_settings):
     config = newsweb.bind(load_config(ROOT / "config", overlay=ROOT / "config" / "demo"))
     web = config.settings.web.model_copy(update=web_settings)
-    settings = config.settings.model_copy(update={"data_dir": str(data_dir), "web": web})
+    update = {"data_dir": str(data_dir), "web": web}
+    if index is not None:
+        update["index"] = index
+    settings = config.settings.model_copy(update=update)
     return config.model_copy(update={"settings": settings})
 
 
+@pytest.fixture(scope="session")
+def web_es_index(web_data):
+    """The same articles in a real Elasticsearch node, under an alias of their own."""
+    from index.sqlite import SqliteIndex
+    from index.base import SearchRequest
+    from tests.index.es_helpers import fresh_alias, require_node
+    from veille.config import IndexSettings
+
+    require_node()
+    settings = IndexSettings(backend="elasticsearch", alias=fresh_alias("veille-web"))
+    with SqliteIndex(web_data / "index.sqlite") as stored:
+        articles = list(stored.iter_articles(SearchRequest()))
+    from index.elasticsearch import ElasticsearchIndex
+
+    es = ElasticsearchIndex(settings.url_env, alias=settings.alias)
+    report = es.upsert(articles)
+    assert report.failed == [] and report.indexed == len(articles) > 0
+    yield settings
+    es.versions.drop_all()
+    es.close()
+
+
 @pytest.fixture
-def config(newsweb, web_data, tmp_path):
+def backend():
+    """The index backend the web app runs on; tests/veille/web/test_api.py runs on both."""
+    return "sqlite"
+
+
+@pytest.fixture
+def config(newsweb, web_data, tmp_path, backend, request):
     """The demo config on the shared index, with this test's own accounts and judgements."""
     import shutil
 
@@ -41,7 +72,8 @@ def config(newsweb, web_data, tmp_path):
     for name in ("index.sqlite", "spool.sqlite"):
         shutil.copy(web_data / name, data_dir / name)
     shutil.copytree(web_data / "digests", data_dir / "digests")
-    return bind(newsweb, data_dir)
+    index = request.getfixturevalue("web_es_index") if backend == "elasticsearch" else None
+    return bind(newsweb, data_dir, index=index)
 
 
 def add_user(config, name="marie", password=PASSWORD):

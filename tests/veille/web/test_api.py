@@ -1,7 +1,15 @@
-"""The JSON API over the fixture web's articles: search, facets, articles, judgements, saved searches."""
+"""The JSON API over the fixture web's articles: search, facets, articles, judgements, saved searches,
+trends; every test on both index backends (the embedded SQLite file and a real Elasticsearch node)."""
 import json
 
+import pytest
+
 from tests.veille.web.conftest import csrf_of
+
+
+@pytest.fixture(params=["sqlite", "elasticsearch"])
+def backend(request):
+    return request.param
 
 
 def search(client, **params):
@@ -104,11 +112,24 @@ def test_saved_searches(client):
     assert client.delete(f"/api/saved-searches/{created.json()['id']}", headers={"x-csrftoken": token}).status_code == 204
 
 
-def test_trends_give_weekly_volume_and_the_matrix(client):
+def test_trends_give_volume_rising_terms_actors_and_the_matrix(client):
     trends = client.get("/api/trends", params={"weeks": 8}).json()
     assert len(trends["volume"]["weeks"]) == 8
     assert sum(trends["volume"]["series"]["optique-photonique"]) > 0
-    assert sum(sum(row.values()) for row in trends["matrix"]["cells"].values()) > 0
+    cells = [cell for row in trends["matrix"].values() for cell in row.values()]
+    assert sum(cell["count"] for cell in cells) > 0
+    assert any(cell["top_actors"] for cell in cells)
+    assert {"rising_terms", "rising_actors", "new_actors"} <= set(trends)
+    assert trends["history"]["period"] > 0 and trends["history"]["enough"] is False
+    assert trends["new_actors"] and all(a["count"] >= 1 for a in trends["new_actors"])
+    for term in trends["rising_terms"]:
+        assert term["count"] >= 2 and term["score"] >= 3.84
+
+
+def test_trends_of_one_theme_and_an_unknown_theme(client):
+    one = client.get("/api/trends", params={"weeks": 4, "theme": "optique-photonique"})
+    assert one.status_code == 200 and one.json()["theme"] == "optique-photonique"
+    assert client.get("/api/trends", params={"theme": "inconnu"}).status_code == 400
 
 
 def test_the_api_needs_a_login(anonymous):

@@ -79,6 +79,15 @@ def test_an_expert_searches_narrows_reads_judges_and_follows(page, artifacts):
     page.wait_for_url("**/suivis")
     assert "Nanosatellites — Photonique Hebdo" in page.inner_text("ul.follows")
     page.screenshot(path=str(shots / "4-suivis.png"), full_page=True)
+
+    page.click("nav a[href='/tendances']")
+    page.wait_for_url("**/tendances")
+    assert page.locator("svg.bars rect").count() > 0 and page.locator("ul.new-actors li").count() > 0
+    page.click(".matrix td.hot a >> nth=0")
+    page.wait_for_url("**/recherche?market=**")
+    assert int(page.inner_text("p.total strong")) > 0
+    page.go_back()
+    page.screenshot(path=str(shots / "6-tendances.png"), full_page=True)
     assert page.dialogs == [] and page.console_errors == []
 
 

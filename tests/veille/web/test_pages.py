@@ -107,15 +107,26 @@ def test_following_a_search_from_the_results(client):
     assert 'href="/recherche?q=lidar&amp;theme=optique-photonique"' in page
 
 
-def test_trends_page_has_charts_and_a_linked_matrix(client):
+def test_trends_page_has_charts_rising_terms_actors_and_a_linked_matrix(client):
     page = client.get("/tendances").text
     assert "<svg" in page and "<rect" in page
-    assert re.search(r'href="/recherche\?market=[a-z-]+&amp;theme=[a-z-]+&amp;since=', page)
+    assert re.search(r'href="/recherche\?market=[a-z-]+&amp;theme=[a-z-]+&amp;since=[0-9-]+&amp;until=[0-9-]+"', page)
+    assert "Termes en hausse" in page and "Nouveaux" in page
+    assert "Historique insuffisant" in page  # the fixture web has no articles before these 8 weeks
+    assert re.search(r'<ul class="new-actors">\s*<li>', page)
+
+
+def test_trends_page_narrows_to_a_theme_and_refuses_unknown_ones(client):
+    page = client.get("/tendances", params={"theme": "optique-photonique", "weeks": 4}).text
+    assert '<option value="optique-photonique" selected>' in page
+    assert client.get("/tendances", params={"theme": "<script>"}).status_code == 400
 
 
 def test_digest_archive_lists_and_serves_digests_but_nothing_else(client, config):
     page = client.get("/syntheses/").text
-    name = re.search(r'href="/syntheses/([^"]+\.html)"', page).group(1)
+    names = re.findall(r'href="/syntheses/([^"]+\.html)"', page)
+    assert names and "index.html" not in names
+    name = names[0]
     digest = client.get(f"/syntheses/{name}")
     assert digest.status_code == 200 and "Zoom-Marché" in digest.text
     assert "script-src" not in digest.headers["content-security-policy"]
