@@ -76,6 +76,8 @@ def print_report(report) -> None:
         table.add_row(STAGE_LABELS.get(stage, stage), ", ".join(f"{k}={v}" for k, v in counts.items()),
                       f"{report.seconds.get(stage, 0):.1f} s")
     console.print(table)
+    if report.sources:
+        print_sources(report.sources)
     if report.errors:
         console.print(f"[yellow]{len(report.errors)} problème(s) signalé(s) :[/]")
         for error in report.errors:
@@ -85,6 +87,30 @@ def print_report(report) -> None:
         err_console.print(f"[bold red]Échec à l'étape {STAGE_LABELS.get(report.failed_stage)}[/] : "
                           f"{escape(report.failure)} — rien de ce qui a été collecté n'est perdu ; "
                           "relancez la commande pour reprendre.")
+
+
+def errors_by_reason(errors: list[dict]) -> str:
+    """« HTTP 404 ×2, délai dépassé » from a source's errors (the reason before any detail)."""
+    from collections import Counter
+
+    kinds = Counter(error["reason"].split(" (")[0].split(" : ")[0] for error in errors)
+    return ", ".join(f"{kind} ×{n}" if n > 1 else kind for kind, n in kinds.most_common())
+
+
+def print_sources(sources: dict[str, dict]) -> None:
+    """The per-source report of a run: what each source gave, and why it failed where it did."""
+    table = Table(title="Sources")
+    for column in ("source", "flux lus", "inchangés (304)", "nouveaux", "déjà connus", "mis à jour",
+                   "doublons", "erreurs"):
+        table.add_column(column, justify="left" if column in ("source", "erreurs") else "right")
+    for source_id, stats in sorted(sources.items()):
+        if stats.get("not_due"):
+            table.add_row(escape(source_id), "—", "—", "—", "—", "—", "—", "pas encore due")
+            continue
+        table.add_row(escape(source_id), str(stats.get("feeds", 0)), str(stats.get("not_modified", 0)),
+                      str(stats.get("new", 0)), str(stats.get("known", 0)), str(stats.get("updated", 0)),
+                      str(stats.get("duplicates", 0)), escape(errors_by_reason(stats.get("errors", []))) or "—")
+    console.print(table)
 
 
 def run_with_progress(config: Config, stages=None, verbose: bool = False, **options):

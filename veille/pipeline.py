@@ -150,6 +150,7 @@ class Pipeline:
         results = extract_pages(pages, names, self.config.settings.crawl.extract_processes)
         while batch := list(islice(results, BATCH)):
             articles, page_urls = [], {}
+            stored = self.spool.content_hashes([r.article.id for r in batch if not r.error])
             for result in batch:
                 if result.error:
                     failed += 1
@@ -161,6 +162,11 @@ class Pipeline:
                 article.story_id = stories.assign(article, exact)
                 duplicates += exact != article.id
                 near += article.story_id != article.id and exact == article.id
+                per_source = self.report.sources.setdefault(article.source, {})
+                if article.id in stored and stored[article.id] != article.content_hash:
+                    per_source["updated"] = per_source.get("updated", 0) + 1
+                if article.story_id != article.id:
+                    per_source["duplicates"] = per_source.get("duplicates", 0) + 1
                 articles.append(article)
                 page_urls[article.id] = result.page_url
             self.spool.put_articles(articles, "extracted", page_urls)

@@ -171,6 +171,15 @@ class Spool:
         for start in range(0, len(ids), size):
             yield self.get_articles(ids[start:start + size])
 
+    def content_hashes(self, ids: list[str]) -> dict[str, str]:
+        """id -> content hash of the stored records among `ids` (to tell new from updated)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({marks})", chunk))
+        return found
+
     def count_articles(self, state: Optional[str] = None) -> int:
         if state is None:
             return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]

@@ -88,3 +88,8 @@ def test_same_story_on_three_sites_is_one_story_with_three_sources(demo_config, 
     story = [a for a in articles.values() if a.story_id == original.story_id]
     assert {a.source for a in story} == {"photonique-hebdo", "industries-territoires", "revue-de-presse"}
     assert len({a.id for a in story}) == 3  # each copy keeps its record (its rel=canonical points off-site)
+    extract = report.counts["extract"]
+    carriers = {a.source for a in story}  # the run report says who carried the copies: two of the three
+    assert sum(report.sources[source].get("duplicates", 0) for source in carriers) >= 2
+    assert sum(s.get("duplicates", 0) for s in report.sources.values()) == \
+        extract["exact_duplicates"] + extract["near_duplicates"]

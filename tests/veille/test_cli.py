@@ -99,3 +99,24 @@ def test_enrich_reads_stdin_and_names_bad_lines(tmp_path):
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 2
     assert "<stdin>:3" in result.stderr
+
+
+def test_the_run_report_has_a_line_per_source_with_errors_grouped_by_reason(monkeypatch):
+    from rich.console import Console
+
+    import veille.cli as cli
+
+    recorder = Console(record=True, width=200)
+    monkeypatch.setattr(cli, "console", recorder)
+    cli.print_sources({
+        "presse-a": {"feeds": 1, "not_modified": 0, "new": 4, "known": 10, "updated": 1, "duplicates": 2,
+                     "errors": [{"url": "u1", "reason": "HTTP 404"}, {"url": "u2", "reason": "HTTP 404"},
+                                {"url": "u3", "reason": "HTTP 429 (le serveur demande d'attendre : 120)"}]},
+        "agence-b": {"feeds": 0, "not_modified": 1, "errors": []},
+        "lente": {"not_due": True},
+    })
+    text = recorder.export_text()
+    assert "HTTP 404 ×2, HTTP 429" in text
+    presse = next(line for line in text.splitlines() if "presse-a" in line)
+    assert [cell.strip() for cell in presse.split("│")[1:8]] == ["presse-a", "1", "0", "4", "10", "1", "2"]
+    assert "pas encore due" in next(line for line in text.splitlines() if "lente" in line)
