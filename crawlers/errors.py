@@ -5,6 +5,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
 
+from crawlers.resolver import PrivateAddressRefused
+
 # HTTP statuses worth trying again on a later crawl.
 TEMPORARY_STATUSES = {408, 425, 429, 500, 502, 503, 504, 522, 524}
 
@@ -34,6 +36,8 @@ def describe_failure(failure) -> str:
     if failure.check(error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError) \
             or type(exc).__name__ == "DownloadTimeoutError":
         return "délai dépassé"
+    if failure.check(PrivateAddressRefused):
+        return str(exc)
     if failure.check(error.DNSLookupError):
         return "nom de domaine introuvable"
     if failure.check(error.ConnectionRefusedError):
@@ -46,4 +50,4 @@ def is_temporary(failure) -> bool:
     if failure.check(HttpError):
         return failure.value.response.status in TEMPORARY_STATUSES
     too_large = failure.check(defer.CancelledError) or type(failure.value).__name__ == "DownloadCancelledError"
-    return not (failure.check(IgnoreRequest) or too_large)
+    return not (failure.check(IgnoreRequest, PrivateAddressRefused) or too_large)

@@ -33,6 +33,8 @@ def scrapy_settings(crawl: CrawlSettings, spool_path: str, log_file: str | None 
         "LOG_FILE": log_file,
         "VEILLE_SPOOL": spool_path,
         "VEILLE_PRIVATE_HOSTS": list(private_hosts),
+        # connections only ever go to public addresses, whatever DNS answers the second time
+        "DNS_RESOLVER": "crawlers.resolver.PublicOnlyResolver",
         "SPIDER_MIDDLEWARES": {"crawlers.middlewares.KnownPageFilter": 550},
         # The guard runs first on every request, redirects and robots.txt included.
         "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.PrivateAddressGuard": 50,
