@@ -1,8 +1,10 @@
-"""Which articles announce a call for projects or an event.
+"""Which articles announce a call for projects or an event, and when.
 
-A simple keyword rule over title, summary and text, meant to be replaced by
-a label from enrich/ later. Words are matched whole, case- and
-accent-insensitively.
+Enrichment says it first: `Article.announcement` (enrich/announcements.py,
+the veille_announcements component) gives the kind and the deadline or event
+date it read in the text. Records enriched before that component existed have
+no announcement; for them a keyword rule over title, summary and text stands
+in (words matched whole, case- and accent-insensitively).
 """
 from __future__ import annotations
 
@@ -52,8 +54,14 @@ def fold(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+KINDS = {"call": CALL, "event": EVENT}
+
+
 def call_or_event(article: Article) -> Optional[str]:
-    """CALL, EVENT or None. A call wins when both are mentioned."""
+    """CALL, EVENT or None: the enrichment's announcement, else the rule (a call wins when both
+    are mentioned)."""
+    if article.announcement is not None:
+        return KINDS.get(article.announcement.kind)
     haystack = fold(" ".join((article.title, article.summary, article.feed_summary, article.text)))
     if CALL_RULE.search(haystack):
         return CALL
@@ -81,6 +89,11 @@ def announced_date(article: Article, after) -> tuple[str, Optional["date"]]:
     """
     from datetime import date
 
+    announced = article.announcement
+    if announced is not None and announced.date is not None:
+        if announced.date >= after:
+            return ("Clôture" if announced.deadline else "Date"), announced.date
+        return "", None
     haystack = fold(" ".join((article.title, article.summary, article.feed_summary, article.text[:3000])))
     for match in DATE.finditer(haystack):
         try:

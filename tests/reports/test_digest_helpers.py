@@ -65,3 +65,20 @@ def test_text_cleaning():
 ])
 def test_call_or_event_rule(title, expected):
     assert call_or_event(Article(url="https://example.org/a", title=title, text="")) == expected
+
+
+def test_the_enrichment_announcement_comes_before_the_rule():
+    from datetime import date
+
+    from reports.events import announced_date
+    from veille.record import Announcement
+
+    # the text alone says "salon" (an event by the rule); enrichment read a call with its deadline
+    article = Article(url="https://example.org/a", title="Au salon, un appel", text="Clôture le 3 mars 2027.",
+                      announcement=Announcement(kind="call", date=date(2027, 2, 1), deadline=True))
+    assert call_or_event(article) == CALL
+    assert announced_date(article, date(2027, 1, 1)) == ("Clôture", date(2027, 2, 1))
+    assert announced_date(article, date(2027, 3, 1)) == ("", None)  # past: not shown
+    unlabelled = Article(url="https://example.org/b", title="Salon de l'optique", text="Les 3 et 4 mars 2027.")
+    assert call_or_event(unlabelled) == EVENT
+    assert announced_date(unlabelled, date(2027, 1, 1)) == ("Date", date(2027, 3, 3))
