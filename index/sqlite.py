@@ -78,16 +78,17 @@ CREATE VIRTUAL TABLE articles_fts USING fts5 (
 """
 
 # facet name (index.base.FACET_FIELDS) -> SQL giving (value, count) rows over the matching set
+# Facets over the matching set, materialised once per search in temp.matched.
 _FACET_SQL = {
-    "themes": ("SELECT f.theme, count(*) FROM article_themes f WHERE f.article IN "
-               "(SELECT a.num FROM {from_} WHERE {where}) GROUP BY f.theme"),
-    "markets": ("SELECT f.market, count(*) FROM article_markets f WHERE f.article IN "
-                "(SELECT a.num FROM {from_} WHERE {where}) GROUP BY f.market"),
-    "actors": ("SELECT f.actor, count(*) FROM article_actors f WHERE f.article IN "
-               "(SELECT a.num FROM {from_} WHERE {where}) GROUP BY f.actor"),
-    "source": "SELECT a.source, count(*) FROM {from_} WHERE {where} AND a.source != '' GROUP BY a.source",
-    "lang": "SELECT a.lang, count(*) FROM {from_} WHERE {where} AND a.lang != '' GROUP BY a.lang",
+    "themes": "SELECT f.theme, count(*) FROM temp.matched m JOIN article_themes f ON f.article = m.num GROUP BY f.theme",
+    "markets": ("SELECT f.market, count(*) FROM temp.matched m JOIN article_markets f ON f.article = m.num "
+                "GROUP BY f.market"),
+    "actors": "SELECT f.actor, count(*) FROM temp.matched m JOIN article_actors f ON f.article = m.num GROUP BY f.actor",
+    "source": "SELECT m.source, count(*) FROM temp.matched m WHERE m.source != '' GROUP BY m.source",
+    "lang": "SELECT m.lang, count(*) FROM temp.matched m WHERE m.lang != '' GROUP BY m.lang",
 }
+_MATCHED = ("CREATE TEMP TABLE IF NOT EXISTS matched (num INTEGER PRIMARY KEY, bm25 REAL, published TEXT, "
+            "source TEXT, lang TEXT)")
 
 
 class IndexFileError(BackendUnavailable):
@@ -105,6 +106,8 @@ class SqliteIndex(IndexBackend):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.compiler = SqliteCompiler(ZoneInfo(timezone))
         self._lock = threading.RLock()
+        self._readers = threading.local()
+        self._reader_connections: list[sqlite3.Connection] = []
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                    check_same_thread=False)
         try:
@@ -254,21 +257,30 @@ class SqliteIndex(IndexBackend):
         return compiled, from_, from_params, " AND ".join(f"({w})" for w in where), params
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """The matching set is computed once (full-text match, bm25 and filters) into a temp
+        table of this thread's read connection; count, page and facets read it."""
         compiled, from_, from_params, where, params = self._compile(request)
         ranked = compiled.rank_match is not None
         if request.sort == "relevance" and ranked:
-            order = "(r.bm25 IS NULL), r.bm25, a.published DESC, a.num DESC"
+            order = "(m.bm25 IS NULL), m.bm25, m.published DESC, m.num DESC"
         else:
-            order = "a.published DESC, a.num DESC"
-        score = "coalesce(-r.bm25, 0.0)" if ranked else "0.0"
+            order = "m.published DESC, m.num DESC"
+        bm25 = "r.bm25" if ranked else "NULL"
         limit, offset = max(0, request.limit), max(0, request.offset)
-        with self._read():
-            total = self._db.execute(f"SELECT count(*) FROM {from_} WHERE {where}",
-                                     from_params + params).fetchone()[0]
-            rows = self._db.execute(
-                f"SELECT a.record, {score} FROM {from_} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                from_params + params + [limit, offset]).fetchall()
-            facets = self._facets(from_, from_params, where, params) if request.facets else {}
+        db = self._reader()
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM temp.matched")
+            db.execute(f"INSERT INTO temp.matched (num, bm25, published, source, lang) "
+                       f"SELECT a.num, {bm25}, a.published, a.source, a.lang FROM {from_} WHERE {where}",
+                       from_params + params)
+            total = db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
+            rows = db.execute(
+                f"SELECT a.record, coalesce(-m.bm25, 0.0) FROM temp.matched m JOIN articles a ON a.num = m.num "
+                f"ORDER BY {order} LIMIT ? OFFSET ?", [limit, offset]).fetchall() if limit else []
+            facets = self._facets(db) if request.facets else {}
+        finally:
+            db.execute("COMMIT")
         hits = []
         for record, value in rows:
             article = Article.model_validate_json(record)
@@ -277,11 +289,28 @@ class SqliteIndex(IndexBackend):
             hits.append(Hit(article=article, score=float(value), snippet=snippet))
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _facets(self, from_: str, from_params: list, where: str, params: list) -> dict[str, dict[str, int]]:
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection: searches from several threads run side by side
+        (WAL readers do not block each other, and sqlite3 releases the GIL while it works)."""
+        db = getattr(self._readers, "db", None)
+        if db is None:
+            if self._db is None:
+                raise BackendUnavailable(f"{self.path} : index fermé")
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            db.execute("PRAGMA temp_store = MEMORY")
+            db.execute(_MATCHED)
+            self._readers.db = db
+            with self._lock:
+                self._reader_connections.append(db)
+        return db
+
+    @staticmethod
+    def _facets(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
         facets = {}
         for name in FACET_FIELDS:
-            sql = _FACET_SQL[name].format(from_=from_, where=where)
-            rows = self._db.execute(sql, from_params + params).fetchall()
+            rows = db.execute(_FACET_SQL[name]).fetchall()
             rows.sort(key=lambda row: (-row[1], row[0]))
             facets[name] = {value: count for value, count in rows}
         return facets
@@ -319,6 +348,10 @@ class SqliteIndex(IndexBackend):
 
     def close(self) -> None:
         with self._lock:
+            for reader in self._reader_connections:
+                reader.close()
+            self._reader_connections.clear()
+            self._readers = threading.local()
             if self._db is not None:
                 self._db.close()
                 self._db = None  # type: ignore[assignment]
