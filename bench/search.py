@@ -140,9 +140,11 @@ async def load(base: str, clients: int, total: int) -> tuple[list[float], float,
 
 
 def serve(config_dir: Path, data_dir: Path, port: int) -> subprocess.Popen:
+    """The app in its own process; its log goes to a file (a pipe nobody reads would fill and block it)."""
     env = {**os.environ, "VEILLE_DATA": str(data_dir)}
+    log = open(data_dir.parent / "serve.log", "w+")
     process = subprocess.Popen([sys.executable, "-m", "veille", "serve", "--port", str(port), "--config",
-                                str(config_dir)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                str(config_dir)], env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -151,7 +153,8 @@ def serve(config_dir: Path, data_dir: Path, port: int) -> subprocess.Popen:
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit("the web app did not start: " + process.stderr.read().decode()[-2000:])
+    log.seek(0)
+    raise SystemExit("the web app did not start: " + log.read()[-2000:])
 
 
 def write_config(config, target: Path) -> None:

@@ -62,3 +62,5 @@ def setup_logging(verbose: bool = False, secret_env: list[str] = ()) -> None:
     handler.veille = True
     root.addHandler(handler)
     root.setLevel(level)
+    # one line per Elasticsearch request would drown the one line per stage and per run
+    logging.getLogger("elastic_transport").setLevel(level if verbose else logging.WARNING)
