@@ -58,6 +58,9 @@ def check_profiles(config: Config) -> list[Finding]:
                 finding.errors.append(f"requête invalide : {exc}")
         if not (profile.themes or profile.markets or profile.query or profile.sources):
             finding.warnings.append("périmètre vide : la synthèse prendra toutes les actualités")
+        if profile.language == "en":
+            finding.warnings.append("language: en — les synthèses ne sont pas encore traduites : "
+                                    "elles partiront en français")
         if profile.member and profile.member not in actors:
             finding.warnings.append(f"membre {profile.member!r} absent du registre des acteurs (actors.yaml)")
         findings.append(finding)

@@ -107,6 +107,16 @@ def test_subscribers_check(setup):
     assert broken.exit_code == 1 and "requête invalide" in broken.output
 
 
+def test_subscribers_check_says_english_digests_go_out_in_french(setup):
+    folder = setup[0]
+    profiles = (folder / "profiles.yaml").read_text(encoding="utf-8")
+    english = profiles.replace("    frequency: weekly\n", "    frequency: weekly\n    language: en\n", 1)
+    assert english != profiles
+    (folder / "profiles.yaml").write_text(english, encoding="utf-8")
+    result = veille(setup, "subscribers", "check")
+    assert result.exit_code == 0 and "partiront en français" in " ".join(result.output.split())
+
+
 def test_send_without_smtp_settings_is_refused_in_french(setup):
     folder = setup[0]
     (folder / "settings.yaml").write_text("data_dir: data\ntimezone: Europe/Paris\n", encoding="utf-8")
