@@ -223,7 +223,7 @@ def run(args, work: Path, config, seeds, data: Path) -> None:
     print(f"{'raw backend.search()':24}" + "".join(f"{raw[k]:9.1f}" for k in ("p50", "p95", "p99", "mean"))
           + f"{len(raw_samples) / raw_seconds:9.1f}")
     print(f"ratio API/raw: p50 {api['p50'] / raw['p50']:.2f}, throughput {raw_seconds / seconds:.2f} "
-          f"(an API search also counts the 7-day, 30-day and 12-month periods: 4 backend searches)")
+          f"(an API search is 2 backend requests: the search, then its 7-day, 30-day and 12-month counts in one)")
 
 
 if __name__ == "__main__":

@@ -81,6 +81,15 @@ class IndexBackend(ABC):
     def count(self) -> int:
         ...
 
+    def counts_since(self, request: SearchRequest, starts: list[datetime]) -> list[int]:
+        """How many articles match `request` from each of `starts` on (the request's own
+        since/until are replaced; no end). One count per start here; the backends answer
+        in one request (a date_range aggregation, one pass over the matching set)."""
+        from dataclasses import replace
+
+        return [self.search(replace(request, since=start, until=None, limit=0, offset=0, facets=False)).total
+                for start in starts]
+
     def weekly_counts(self, request: SearchRequest, starts: list[datetime], field: str = "themes"
                       ) -> list[dict[str, int]]:
         """Facet counts of `field` for each week [start, start + 7 days) of `starts` (the

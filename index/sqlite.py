@@ -29,6 +29,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from datetime import datetime
 from typing import Iterable, Iterator, Optional
 from zoneinfo import ZoneInfo
 
@@ -288,6 +289,24 @@ class SqliteIndex(IndexBackend):
                                    compiled.highlight_en if english_columns(article) else frozenset())
             hits.append(Hit(article=article, score=float(value), snippet=snippet))
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    def counts_since(self, request: SearchRequest, starts: list[datetime]) -> list[int]:
+        """One pass: the matching set without dates, then a count per start."""
+        from dataclasses import replace
+
+        if not starts:
+            return []
+        _, from_, from_params, where, params = self._compile(replace(request, since=None, until=None))
+        db = self._reader()
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM temp.matched")
+            db.execute(f"INSERT INTO temp.matched (num, published) SELECT a.num, a.published FROM {from_} "
+                       f"WHERE {where}", from_params + params)
+            return [db.execute("SELECT count(*) FROM temp.matched WHERE published >= ?",
+                               (time_key(start),)).fetchone()[0] for start in starts]
+        finally:
+            db.execute("COMMIT")
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read connection: searches from several threads run side by side

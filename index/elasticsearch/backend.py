@@ -154,6 +154,19 @@ class ElasticsearchIndex(IndexBackend):
                       for name in FACET_FIELDS}
         return SearchResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
 
+    def counts_since(self, request: SearchRequest, starts: list[datetime]) -> list[int]:
+        if not starts:
+            return []
+        body = {"query": self._query(replace(request, since=None, until=None)), "size": 0,
+                "track_total_hits": False,
+                "aggs": {"since": {"date_range": {"field": "published", "keyed": True,
+                                                  "ranges": [{"key": str(k), "from": _moment(start)}
+                                                             for k, start in enumerate(starts)]}}}}
+        with unavailable_as(self.url):
+            response = self.client.search(index=self.alias, **body)
+        buckets = response["aggregations"]["since"]["buckets"]
+        return [buckets[str(k)]["doc_count"] for k in range(len(starts))]
+
     def weekly_counts(self, request: SearchRequest, starts: list[datetime], field: str = "themes"
                       ) -> list[dict[str, int]]:
         """One request: a calendar-week `date_histogram` (weeks start on Monday in the index's

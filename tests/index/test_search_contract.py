@@ -277,3 +277,13 @@ def test_weekly_counts_keep_the_request_filters(index):
     assert sum(sum(week.values()) for week in weeks) > 0
     midweek = [datetime(2026, 11, 4, tzinfo=ZoneInfo("Europe/Paris"))]
     assert index.weekly_counts(SearchRequest(), midweek) == IndexBackend.weekly_counts(index, SearchRequest(), midweek)
+
+
+def test_counts_since_each_start(index):
+    starts = [datetime(2026, 11, day, tzinfo=ZoneInfo("Europe/Paris")) for day in (1, 10, 21, 28)]
+    request = SearchRequest(themes=["optique-photonique"], since=datetime(2020, 1, 1, tzinfo=timezone.utc))
+    counts = index.counts_since(request, starts)
+    assert counts == IndexBackend.counts_since(index, request, starts)  # as one count per start
+    assert counts == [4, 3, 1, 1]
+    assert index.counts_since(SearchRequest(query="satellites"), starts[:1]) == [3]
+    assert index.counts_since(SearchRequest(), []) == []

@@ -13,15 +13,16 @@ from veille.web.search import PERIODS, Page, SearchParams
 
 
 def run_search(config: Config, index: IndexBackend, params: SearchParams) -> Page:
-    result = index.search(params.request(config.settings.timezone))
-    today = datetime.now(ZoneInfo(config.settings.timezone)).date()
+    tz = config.settings.timezone
+    result = index.search(params.request(tz))
+    today = datetime.now(ZoneInfo(tz)).date()
+    starts = [today - timedelta(days=days) for _, days, _ in PERIODS]
+    undated = replace(params, since=None, until=None, page=1).request(tz, page_size=0)
+    counts = index.counts_since(undated, [datetime.combine(day, datetime.min.time(), ZoneInfo(tz))
+                                          for day in starts])
     periods = []
-    for key, days, label in PERIODS:
-        since = today - timedelta(days=days)
-        request = replace(params, since=since, until=None, page=1).request(config.settings.timezone, page_size=0)
-        request.facets = False
-        counted = index.search(request)
-        periods.append({"key": key, "days": days, "label": label, "count": counted.total,
+    for (key, days, label), since, count in zip(PERIODS, starts, counts):
+        periods.append({"key": key, "days": days, "label": label, "count": count,
                         "active": params.since == since and params.until is None,
                         "query": params.query_string(since=since, until=None, page=1)})
     return Page(params=params, total=result.total, hits=result.hits, facets=result.facets, periods=periods)
