@@ -128,12 +128,34 @@ def _extract_star(args) -> Extracted:
     return extract_page(*args)
 
 
+class ExtractionPool:
+    """Worker processes kept for a whole run (one per core by default), so that pages can be
+    extracted in several rounds, while the crawl still brings more, without restarting them."""
+
+    def __init__(self, processes: int = 0):
+        self.workers = processes or os.cpu_count() or 1
+        self._pool = ProcessPoolExecutor(max_workers=self.workers) if self.workers > 1 else None
+
+    def extract(self, pages: Iterable[dict], source_names: dict[str, str]) -> Iterator[Extracted]:
+        """Extract pages in parallel, in input order."""
+        jobs = ((page, source_names.get(page["source"], page["source"])) for page in pages)
+        if self._pool is None:
+            return (extract_page(*job) for job in jobs)
+        return self._pool.map(_extract_star, jobs, chunksize=4)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def extract_pages(pages: Iterable[dict], source_names: dict[str, str], processes: int = 0) -> Iterator[Extracted]:
     """Extract pages in parallel (one process per core by default), in input order."""
-    workers = processes or os.cpu_count() or 1
-    jobs = ((page, source_names.get(page["source"], page["source"])) for page in pages)
-    if workers == 1:
-        yield from (extract_page(*job) for job in jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_extract_star, jobs, chunksize=4)
+    with ExtractionPool(processes) as pool:
+        yield from pool.extract(pages, source_names)

@@ -43,18 +43,40 @@ def command(job: Path) -> list[str]:
     return [sys.executable, "-m", "crawlers.run", str(job)]
 
 
+class CrawlProcess:
+    """A crawl running in its child process; `finish()` waits for it and returns its report."""
+
+    def __init__(self, sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path,
+                 respect_schedule: bool = False):
+        self.log_file = log_file
+        self._tmp = tempfile.TemporaryDirectory(prefix="veille-crawl-")
+        job, self.report_path = write_job(sources, settings, spool_path, log_file, Path(self._tmp.name),
+                                          respect_schedule)
+        self._stderr = open(Path(self._tmp.name) / "stderr.txt", "w+", encoding="utf-8", errors="replace")
+        self.process = subprocess.Popen(command(job), stdout=subprocess.DEVNULL, stderr=self._stderr, text=True)
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def finish(self) -> dict:
+        try:
+            code = self.process.wait()
+            self._stderr.seek(0)
+            if code != 0 or not self.report_path.exists():
+                detail = self._stderr.read().strip().splitlines()[-5:]
+                raise CrawlError(f"le processus de collecte a échoué (code {code}) : "
+                                 + " | ".join(detail) + f" — journal : {self.log_file}")
+            return json.loads(self.report_path.read_text(encoding="utf-8"))
+        finally:
+            self._stderr.close()
+            self._tmp.cleanup()
+
+
 def crawl(sources: list[Source], settings: CrawlSettings, spool_path: Path, log_file: Path,
           respect_schedule: bool = False) -> dict:
     """Crawl the given sources into the spool; returns the per-source report
     (a source skipped as not due has `not_due: true`)."""
-    with tempfile.TemporaryDirectory(prefix="veille-crawl-") as tmp:
-        job, report = write_job(sources, settings, spool_path, log_file, Path(tmp), respect_schedule)
-        done = subprocess.run(command(job), capture_output=True, text=True)
-        if done.returncode != 0 or not report.exists():
-            detail = (done.stderr or "").strip().splitlines()[-5:]
-            raise CrawlError(f"le processus de collecte a échoué (code {done.returncode}) : "
-                             + " | ".join(detail) + f" — journal : {log_file}")
-        return json.loads(report.read_text(encoding="utf-8"))
+    return CrawlProcess(sources, settings, spool_path, log_file, respect_schedule).finish()
 
 
 def main(job_path: str) -> None:

@@ -72,8 +72,12 @@ class Pipeline:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.spool = Spool(spool_path(config))
         self.report = RunReport(run_id=datetime.now().strftime("%Y%m%dT%H%M%S.%f"))
+        self._extract_while_crawling = False
+        self._pool = self._stories = None
+        self._extracted = dict.fromkeys(("pages", "articles", "exact_duplicates", "near_duplicates", "failed"), 0)
 
     def run(self, stages=STAGES, now: Optional[datetime] = None) -> RunReport:
+        self._extract_while_crawling = "crawl" in stages and "extract" in stages
         self.spool.start_run(self.report.run_id, self.command)
         log.info("run=%s command=%s event=start stages=%s", self.report.run_id, self.command, ",".join(stages))
         for stage in stages:
@@ -101,6 +105,7 @@ class Pipeline:
         return self.report
 
     def close(self) -> None:
+        self._close_extraction()
         self.spool.close()
 
     def _error(self, stage: str, reason: str, source: str = "", url: str = "") -> None:
@@ -111,15 +116,26 @@ class Pipeline:
     # --- stages ------------------------------------------------------------
 
     def stage_crawl(self) -> dict:
-        from crawlers.run import crawl
+        from crawlers.run import CrawlProcess
 
         sources = [s for s in self.config.sources
                    if s.enabled and (self.groups is None or s.group in self.groups)]
         if not sources:
             return {"sources": 0, "feeds": 0, "entries": 0, "new_pages": 0, "known_pages": 0, "errors": 0}
-        report = crawl(sources, self.config.settings.crawl, spool_path(self.config),
-                       self.config.data_dir / "logs" / "crawl.log", respect_schedule=True)
-        self.report.sources = report
+        crawling = CrawlProcess(sources, self.config.settings.crawl, spool_path(self.config),
+                                self.config.data_dir / "logs" / "crawl.log", respect_schedule=True)
+        try:
+            # Extraction is CPU-bound and the crawl waits on the network: when this run also
+            # extracts, the pages already fetched are extracted while the crawl goes on.
+            while self._extract_while_crawling and crawling.running():
+                if not self._extract_round():
+                    time.sleep(0.2)
+        finally:
+            report = crawling.finish()
+        found_meanwhile = self.report.sources  # duplicates and updates per source, from extraction
+        self.report.sources = {source_id: dict(stats) for source_id, stats in report.items()}
+        for source_id, extracted in found_meanwhile.items():
+            self.report.sources.setdefault(source_id, {}).update(extracted)
         for source_id, stats in report.items():
             if stats.get("not_due"):  # adaptive polling: a quiet source waits for a later crawl
                 continue
@@ -140,28 +156,42 @@ class Pipeline:
         }
 
     def stage_extract(self) -> dict:
-        from crawlers.extract import extract_pages
+        try:
+            while self._extract_round():
+                pass
+        finally:
+            self._close_extraction()
+        return dict(self._extracted)
+
+    def _extract_round(self) -> int:
+        """Extract every page fetched so far (one round); returns how many pages it took."""
+        from crawlers.extract import ExtractionPool
         from crawlers.stories import StoryIndex
 
-        stories = StoryIndex(spool_path(self.config))  # exact and near-duplicates joined into stories
-        names = {s.id: s.name for s in self.config.sources}
         pages = list(self.spool.pages_to_extract())
-        extracted = failed = duplicates = near = 0
-        results = extract_pages(pages, names, self.config.settings.crawl.extract_processes)
+        if not pages:
+            return 0
+        if self._pool is None:
+            self._pool = ExtractionPool(self.config.settings.crawl.extract_processes)
+            self._stories = StoryIndex(spool_path(self.config))  # exact and near-duplicates joined into stories
+        counts = self._extracted
+        counts["pages"] += len(pages)
+        names = {s.id: s.name for s in self.config.sources}
+        results = self._pool.extract(pages, names)
         while batch := list(islice(results, BATCH)):
             articles, page_urls = [], {}
             stored = self.spool.content_hashes([r.article.id for r in batch if not r.error])
             for result in batch:
                 if result.error:
-                    failed += 1
+                    counts["failed"] += 1
                     self.spool.mark_page(result.page_url, "failed")
                     self._error("extract", result.error, url=result.page_url)
                     continue
                 article = result.article
                 exact = self.spool.story_of(article.content_hash, article.id)
-                article.story_id = stories.assign(article, exact)
-                duplicates += exact != article.id
-                near += article.story_id != article.id and exact == article.id
+                article.story_id = self._stories.assign(article, exact)
+                counts["exact_duplicates"] += exact != article.id
+                counts["near_duplicates"] += article.story_id != article.id and exact == article.id
                 per_source = self.report.sources.setdefault(article.source, {})
                 if article.id in stored and stored[article.id] != article.content_hash:
                     per_source["updated"] = per_source.get("updated", 0) + 1
@@ -173,10 +203,14 @@ class Pipeline:
             for result in batch:
                 if not result.error:
                     self.spool.mark_page(result.page_url, "extracted")
-            extracted += len(articles)
-        stories.close()
-        return {"pages": len(pages), "articles": extracted, "exact_duplicates": duplicates,
-                "near_duplicates": near, "failed": failed}
+            counts["articles"] += len(articles)
+        return len(pages)
+
+    def _close_extraction(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._stories.close()
+            self._pool = self._stories = None
 
     def stage_enrich(self) -> dict:
         from enrich import Enricher
