@@ -81,6 +81,8 @@ def pipeline_run(source, settings, data_dir: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=600, help="number of article copies (default 600)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="time each article page takes to answer, as on a remote site (default 0)")
     args = parser.parse_args()
 
     from e2e import BenchServer, fixture_pages
@@ -97,7 +99,7 @@ def main() -> None:
                              concurrent_requests=16)
     with tempfile.TemporaryDirectory(prefix="veille-bench-crawl-") as tmp, DemoWeb() as web:
         tmp = Path(tmp)
-        bench = BenchServer(fixture_pages(web, load_manifests()), args.pages)
+        bench = BenchServer(fixture_pages(web, load_manifests()), args.pages, args.latency_ms / 1000)
         urls = [f"{bench.base}/copy/{k}.html" for k in range(args.pages)]
 
         # the no-op baseline first, then ours (the server is warm for both)
@@ -130,7 +132,8 @@ def main() -> None:
         bench.stop()
 
     fetched = report["new"]
-    print(f"cores: {cores}  pages: {fetched} fetched of {args.pages} (errors: {len(report['errors'])})")
+    print(f"cores: {cores}  pages: {fetched} fetched of {args.pages} (errors: {len(report['errors'])})  "
+          f"page latency: {args.latency_ms:g} ms")
     print(f"{'run':<28} {'seconds':>8} {'pages/s':>8}")
     print(f"{'scrapy no-op callback':<28} {noop_s:8.2f} {args.pages / noop_s:8.1f}")
     print(f"{'veille crawl (full)':<28} {crawl_s:8.2f} {fetched / crawl_s:8.1f}")

@@ -42,8 +42,9 @@ def fixture_pages(web, manifests) -> list[tuple[str, bytes]]:
 class BenchServer:
     """Serves /feed.xml with N entries and /copy/<k>.html, copy k of page k mod M."""
 
-    def __init__(self, pages: list[tuple[str, bytes]], count: int):
-        self.pages, self.count = pages, count
+    def __init__(self, pages: list[tuple[str, bytes]], count: int, latency: float = 0.0):
+        """`latency`: seconds each article page takes to answer, as a remote server would."""
+        self.pages, self.count, self.latency = pages, count, latency
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,6 +57,7 @@ class BenchServer:
                     body, kind = outer.feed(), "application/rss+xml"
                 elif match and int(match.group(1)) < outer.count:
                     body, kind = outer.copy(int(match.group(1))), "text/html; charset=utf-8"
+                    time.sleep(outer.latency)
                 else:
                     self.send_error(404)
                     return
