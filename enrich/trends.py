@@ -183,7 +183,7 @@ def _rank(period: Sequence[dict[str, str]], baseline: Sequence[dict[str, str]], 
     return kept
 
 
-def _baseline_window(since: datetime, until: datetime, periods: int) -> tuple[datetime, datetime]:
+def baseline_window(since: datetime, until: datetime, periods: int) -> tuple[datetime, datetime]:
     return since - (until - since) * periods, since
 
 
@@ -192,7 +192,7 @@ def rising_terms(index: IndexBackend, config, since: datetime, until: datetime, 
                  min_count: int = MIN_COUNT) -> list[Rising]:
     """Terms rising in the perimeter over [since, until) against the previous periods."""
     themes, markets = tuple(themes), tuple(markets)
-    start, end = _baseline_window(since, until, baseline_periods)
+    start, end = baseline_window(since, until, baseline_periods)
     period = [article_terms(a) for a in _articles(index, since, until, themes, markets)]
     baseline = [article_terms(a) for a in _articles(index, start, end, themes, markets)]
     return _rank(period, baseline, limit, min_count, drop_contained=True)
@@ -203,7 +203,7 @@ def rising_actors(index: IndexBackend, config, since: datetime, until: datetime,
                   min_count: int = MIN_COUNT) -> list[Rising]:
     """Actors (registry or candidates) rising in the perimeter over [since, until)."""
     themes, markets = tuple(themes), tuple(markets)
-    start, end = _baseline_window(since, until, baseline_periods)
+    start, end = baseline_window(since, until, baseline_periods)
     period = [article_actors(a) for a in _articles(index, since, until, themes, markets)]
     baseline = [article_actors(a) for a in _articles(index, start, end, themes, markets)]
     return _rank(period, baseline, limit, min_count, drop_contained=False)
@@ -254,7 +254,7 @@ def market_theme_matrix(index: IndexBackend, config, since: datetime, until: dat
             for t in article.theme_ids:
                 if (m, t) in cells:
                     period.setdefault((m, t), []).append(article)
-    start, end = _baseline_window(since, until, baseline_periods)
+    start, end = baseline_window(since, until, baseline_periods)
     baseline: dict[tuple[str, str], list[dict[str, str]]] = {}
     for article in _articles(index, start, end):
         pairs = [(m, t) for m in article.market_ids for t in article.theme_ids if (m, t) in period]

@@ -28,8 +28,9 @@ from __future__ import annotations
 import sqlite3
 import threading
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Iterable, Iterator, Optional
 from zoneinfo import ZoneInfo
 
@@ -78,8 +79,8 @@ CREATE VIRTUAL TABLE articles_fts USING fts5 (
 );
 """
 
-# facet name (index.base.FACET_FIELDS) -> SQL giving (value, count) rows over the matching set
-# Facets over the matching set, materialised once per search in temp.matched.
+# facet name (index.base.FACET_FIELDS) -> SQL giving (value, count) rows over the matching set,
+# materialised once per search in temp.matched
 _FACET_SQL = {
     "themes": "SELECT f.theme, count(*) FROM temp.matched m JOIN article_themes f ON f.article = m.num GROUP BY f.theme",
     "markets": ("SELECT f.market, count(*) FROM temp.matched m JOIN article_markets f ON f.article = m.num "
@@ -162,16 +163,6 @@ class SqliteIndex(IndexBackend):
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-
-    @contextmanager
-    def _read(self):
-        """One read transaction, so count, page and facets see the same snapshot."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                yield
-            finally:
-                self._db.execute("COMMIT")
 
     # --- writing -----------------------------------------------------------
 
@@ -268,20 +259,13 @@ class SqliteIndex(IndexBackend):
             order = "m.published DESC, m.num DESC"
         bm25 = "r.bm25" if ranked else "NULL"
         limit, offset = max(0, request.limit), max(0, request.offset)
-        db = self._reader()
-        db.execute("BEGIN")
-        try:
-            db.execute("DELETE FROM temp.matched")
-            db.execute(f"INSERT INTO temp.matched (num, bm25, published, source, lang) "
-                       f"SELECT a.num, {bm25}, a.published, a.source, a.lang FROM {from_} WHERE {where}",
-                       from_params + params)
+        with self._matched(f"SELECT a.num, {bm25}, a.published, a.source, a.lang FROM {from_} WHERE {where}",
+                           from_params + params) as db:
             total = db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
             rows = db.execute(
                 f"SELECT a.record, coalesce(-m.bm25, 0.0) FROM temp.matched m JOIN articles a ON a.num = m.num "
                 f"ORDER BY {order} LIMIT ? OFFSET ?", [limit, offset]).fetchall() if limit else []
             facets = self._facets(db) if request.facets else {}
-        finally:
-            db.execute("COMMIT")
         hits = []
         for record, value in rows:
             article = Article.model_validate_json(record)
@@ -292,19 +276,24 @@ class SqliteIndex(IndexBackend):
 
     def counts_since(self, request: SearchRequest, starts: list[datetime]) -> list[int]:
         """One pass: the matching set without dates, then a count per start."""
-        from dataclasses import replace
-
         if not starts:
             return []
         _, from_, from_params, where, params = self._compile(replace(request, since=None, until=None))
+        with self._matched(f"SELECT a.num, NULL, a.published, a.source, a.lang FROM {from_} WHERE {where}",
+                           from_params + params) as db:
+            return [db.execute("SELECT count(*) FROM temp.matched WHERE published >= ?",
+                               (time_key(start),)).fetchone()[0] for start in starts]
+
+    @contextmanager
+    def _matched(self, select: str, params: list):
+        """This thread's read connection, in one read transaction, with temp.matched holding
+        the rows of `select` (num, bm25, published, source, lang)."""
         db = self._reader()
         db.execute("BEGIN")
         try:
             db.execute("DELETE FROM temp.matched")
-            db.execute(f"INSERT INTO temp.matched (num, published) SELECT a.num, a.published FROM {from_} "
-                       f"WHERE {where}", from_params + params)
-            return [db.execute("SELECT count(*) FROM temp.matched WHERE published >= ?",
-                               (time_key(start),)).fetchone()[0] for start in starts]
+            db.execute(f"INSERT INTO temp.matched (num, bm25, published, source, lang) {select}", params)
+            yield db
         finally:
             db.execute("COMMIT")
 

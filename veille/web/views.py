@@ -64,7 +64,7 @@ def trends_view(config: Config, index: IndexBackend, weeks: int, theme: Optional
     themes = [theme] if theme else []
     volume = trends.weekly_volume(index, config, weeks, now=now)
     matrix = trends.market_theme_matrix(index, config, since, until)
-    baseline_since = since - (until - since) * trends.BASELINE_PERIODS
+    baseline_since, _ = trends.baseline_window(since, until, trends.BASELINE_PERIODS)
     period_total = index.search(SearchRequest(themes=themes, since=since, until=until, limit=0, facets=False)).total
     baseline_total = index.search(SearchRequest(themes=themes, since=baseline_since, until=since, limit=0,
                                                 facets=False)).total
