@@ -14,14 +14,14 @@ from zoneinfo import ZoneInfo
 from index.base import IndexBackend, QuerySyntaxError, SearchRequest
 from reports.events import announced_date, call_or_event, fold
 from reports.chart import volume_png
-from reports.french import date_fr, datetime_fr, plural
 from reports.links import search_url
 from reports.model import (ActorCount, Coverage, Digest, Item, Matrix, MatrixCell, MatrixRow, Perimeter,
                            RisingTerm, Section)
 from reports.period import Period, make_period
 from reports.rights import allowed_summary, is_paywalled
 from reports import trends
-from reports.text import clean_line, first_sentence, safe_url, shorten, strip_markup
+from reports.text import clean_line, first_sentence, safe_url, strip_markup
+from reports.wording import wording
 from veille.config import Config, ConfigError, Profile
 from veille.record import Article
 
@@ -56,7 +56,7 @@ def build_digest(config: Config, index: IndexBackend, profile_id: str,
     """
     timings = {} if timings is None else timings
     profile = config.profile(profile_id)
-    span = make_period(period, config.settings.timezone, now)
+    span = make_period(period, config.settings.timezone, now, profile.language)
     started = time.perf_counter()
     articles = _perimeter_articles(index, profile, span.start, span.end)
     timings["query"] = timings.get("query", 0.0) + time.perf_counter() - started
@@ -112,9 +112,10 @@ class _Builder:
         self.profile = profile
         self.span = span
         self.zone = ZoneInfo(config.settings.timezone)
+        self.words = wording(profile.language)
         self.articles = sorted(articles, key=lambda a: (_utc(a.published), a.id), reverse=True)
-        self.theme_labels = {t.id: t.label for t in config.themes}
-        self.market_labels = {m.id: m.label for m in config.markets}
+        self.theme_labels = {t.id: self.words.label(t) for t in config.themes}
+        self.market_labels = {m.id: self.words.label(m) for m in config.markets}
         self.source_names = {s.id: s.name for s in config.sources}
         self.source_rules = {s.id: s for s in config.sources}
         self.base_url = config.settings.web.base_url
@@ -151,7 +152,7 @@ class _Builder:
         return Item(
             article_id=article.id,
             story_id=article.story_id or article.id,
-            title=clean_line(article.title) or "(sans titre)",
+            title=clean_line(article.title) or self.words("(sans titre)"),
             url=safe_url(article.url),
             source_name=self.source_name(article),
             published=published,
@@ -166,7 +167,7 @@ class _Builder:
 
     def source_name(self, article: Article) -> str:
         return (clean_line(article.source_name) or self.source_names.get(article.source, "")
-                or clean_line(article.source) or "source inconnue")
+                or clean_line(article.source) or self.words("source inconnue"))
 
     def section(self, section_id: str, title: str, articles: Iterable[Article],
                 score: Callable[[Article], float], limit: int,
@@ -184,7 +185,7 @@ class _Builder:
         return Section(id=section_id, title=title, items=items, more=max(len(ranked) - limit, 0))
 
     def highlights(self) -> Section:
-        section = self.section("faits-marquants", "Faits marquants", self.articles, self.score, HIGHLIGHTS)
+        section = self.section("faits-marquants", self.words("Faits marquants"), self.articles, self.score, HIGHLIGHTS)
         stories = defaultdict(list)
         for article in self.articles:
             stories[article.story_id or article.id].append(article)
@@ -233,18 +234,18 @@ class _Builder:
         kinds = {a.id: call_or_event(a) for a in self.articles}
         members = [a for a in self.articles if kinds[a.id]]
         newest_first = lambda a: _utc(a.published).timestamp()
-        section = self.section("appels-evenements", "Appels à projets et événements", members,
+        section = self.section("appels-evenements", self.words("Appels à projets et événements"), members,
                                newest_first, EVENTS_LIMIT, kind=lambda a: kinds[a.id] or "")
         by_id = {a.id: a for a in members}
         for item in section.items:
             label, when = announced_date(by_id[item.article_id], self.span.start.date())
-            item.when = f"{label} : {date_fr(when)}" if when else ""
+            item.when = self.words(f"{label} : {{date}}", date=self.words.date(when)) if when else ""
         section.search_url = self.link(query=EVENTS_QUERY, themes=self.profile.themes)
         return section
 
     def transversal(self) -> Section:
         members = [a for a in self.articles if a.transversal]
-        section = self.section("opportunites-transversales", "Opportunités transversales",
+        section = self.section("opportunites-transversales", self.words("Opportunités transversales"),
                                members, self.score, TRANSVERSAL_LIMIT)
         section.search_url = self.perimeter_link()
         return section
@@ -270,12 +271,12 @@ class _Builder:
                 key = fold(name)
                 cited_new.add(key)
                 candidate_names.setdefault(key, name)
-                candidate_types.setdefault(key, ACTOR_TYPES.get(mention.type, ""))
+                candidate_types.setdefault(key, self.actor_type(mention.type))
             known.update(cited_known)
             candidates.update(cited_new)
         top_known = [
             ActorCount(id=actor_id, name=registry[actor_id].name,
-                       type_label=ACTOR_TYPES.get(registry[actor_id].type, ""), count=count,
+                       type_label=self.actor_type(registry[actor_id].type), count=count,
                        search_url=self.link(actor=actor_id))
             for actor_id, count in _top(known, lambda k: registry[k].name)
         ]
@@ -305,7 +306,7 @@ class _Builder:
                     name = known.name if known else clean_line(mention.name)
                     shown[key] = ActorCount(
                         id=known.id if known else None, name=name,
-                        type_label=ACTOR_TYPES.get(known.type if known else mention.type, ""), count=0,
+                        type_label=self.actor_type(known.type if known else mention.type), count=0,
                         search_url=self.link(actor=known.id) if known else self.link(query=_phrase(name)),
                         registered=known is not None)
             for key in keys(article) - seen_before:
@@ -330,7 +331,7 @@ class _Builder:
         markets = list(profile.markets) or [m.id for m in self.config.markets]
         digest.volume = trends.weekly_volume(index, themes, span.end, VOLUME_WEEKS, profile.query, profile.sources)
         digest.volume_labels = {t: self.theme_labels.get(t, t) for t in themes}
-        digest.charts[CHART] = volume_png(digest.volume, digest.volume_labels)
+        digest.charts[CHART] = volume_png(digest.volume, digest.volume_labels, self.words)
         digest.trends_url = search_url(self.base_url, profile.query, themes,
                                        since=(span.end - timedelta(weeks=VOLUME_WEEKS)).date(),
                                        until=self.link_dates["until"])
@@ -354,29 +355,35 @@ class _Builder:
             query=clean_line(self.profile.query),
         )
 
+    def actor_type(self, actor_type: str) -> str:
+        label = ACTOR_TYPES.get(actor_type, "")
+        return self.words(label) if label else ""
+
     def method(self, article_count: int, source_count: int) -> list[str]:
-        span, profile = self.span, self.profile
-        scope = "qui relèvent d'au moins un thème ou un marché du profil"
+        span, profile, words = self.span, self.profile, self.words
+        scope = words("qui relèvent d'au moins un thème ou un marché du profil")
         if not self.perimeter_labels:
-            scope = "de toutes les thématiques"
+            scope = words("de toutes les thématiques")
         if profile.sources:
-            scope += ", parmi les sources choisies"
+            scope += words(", parmi les sources choisies")
         if profile.query:
-            scope += f", et qui répondent à la requête « {clean_line(profile.query)} »"
+            scope += words(", et qui répondent à la requête « {query} »", query=clean_line(profile.query))
         engines = sorted({a.enriched_with for a in self.articles if a.enriched_with})
         lines = [
-            f"Synthèse produite automatiquement par veille le {datetime_fr(span.end)} "
-            f"(heure de {_city(self.config.settings.timezone)}).",
-            f"Articles publiés {span.label} {scope} : {plural(article_count, 'article')} "
-            f"de {plural(source_count, 'source')}.",
-            f"Faits marquants : les {HIGHLIGHTS} sujets les plus pertinents pour le périmètre "
-            "(scores des thèmes et marchés pondérés par la fraîcheur), un article par sujet ; "
-            "les autres sources qui l'ont couvert sont citées.",
-            "Thèmes, marchés, acteurs et résumés sont attribués automatiquement par le thésaurus "
-            "de la veille" + (f" ({', '.join(clean_line(e) for e in engines)})" if engines else "")
-            + " ; vérifiez l'article d'origine avant de le citer.",
-            "Appels à projets et événements : repérés par mots-clés dans le titre et le texte.",
+            words("Synthèse produite automatiquement par veille le {when} (heure de {city}).",
+                  when=words.datetime(span.end), city=_city(self.config.settings.timezone)),
+            words("Articles publiés {period} {scope} : {articles} de {sources}.", period=span.label, scope=scope,
+                  articles=words.plural(article_count, "article"), sources=words.plural(source_count, "source")),
+            words("Faits marquants : les {count} sujets les plus pertinents pour le périmètre (scores des thèmes "
+                  "et marchés pondérés par la fraîcheur), un article par sujet ; les autres sources qui l'ont "
+                  "couvert sont citées.", count=HIGHLIGHTS),
+            words("Thèmes, marchés, acteurs et résumés sont attribués automatiquement par le thésaurus de la "
+                  "veille{engines} ; vérifiez l'article d'origine avant de le citer.",
+                  engines=f" ({', '.join(clean_line(e) for e in engines)})" if engines else ""),
+            words("Appels à projets et événements : repérés par mots-clés dans le titre et le texte."),
         ]
+        if words.language != "fr":
+            lines.append(words("Les résumés sont ceux des sources, en version originale."))
         return lines
 
     def digest(self) -> Digest:
@@ -392,9 +399,12 @@ class _Builder:
             article_count=len(self.articles),
             source_count=len(sources),
             highlights=self.highlights(),
-            theme_sections=[self.label_section("theme", i, f"Thème : {self.theme_labels.get(i, i)}", "themes")
+            theme_sections=[self.label_section("theme", i, self.words("Thème : {label}", label=self.theme_labels.get(i, i)),
+                                              "themes")
                             for i in self.profile.themes],
-            market_sections=[self.label_section("marche", i, f"Marché : {self.market_labels.get(i, i)}", "markets")
+            market_sections=[self.label_section("marche", i,
+                                               self.words("Marché : {label}", label=self.market_labels.get(i, i)),
+                                               "markets")
                              for i in self.profile.markets],
             actors=known,
             candidate_actors=new,
@@ -403,6 +413,7 @@ class _Builder:
             method=self.method(len(self.articles), len(sources)),
             actors_url=self.perimeter_link(),
             perimeter_url=self.perimeter_link(),
+            language=self.profile.language,
         )
 
 

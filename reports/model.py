@@ -134,6 +134,7 @@ class Digest:
     charts: dict[str, bytes] = field(default_factory=dict)        # name -> PNG
     perimeter_url: str = ""
     review: str = ""    # "" (no review), "brouillon" or "approuvée"
+    language: str = "fr"   # the profile's: what the templates write in
 
     def sections(self) -> list[Section]:
         """Every item list, in reading order (what a review draft lists)."""

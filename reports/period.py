@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from typing import Literal, Optional
 from zoneinfo import ZoneInfo
 
-from reports.french import period_fr
+from reports.wording import wording
 
 PeriodKind = Literal["week", "day"]
 LENGTHS = {"week": timedelta(days=7), "day": timedelta(hours=24)}
-# Wording that depends on the period ("Aucun article cette semaine").
+# Wording that depends on the period ("Aucun article cette semaine"), in French: see reports/wording.py.
 NONE_IN_PERIOD = {"week": "cette semaine", "day": "ces dernières 24 heures"}
 
 
@@ -19,8 +19,8 @@ class Period:
     kind: PeriodKind
     start: datetime  # inclusive, timezone-aware, in the config's timezone
     end: datetime    # exclusive
-    label: str       # "du 16 au 22 novembre 2026"
-    within: str      # "cette semaine" / "ces dernières 24 heures"
+    label: str       # "du 16 au 22 novembre 2026" ("16 – 22 Nov 2026" in English)
+    within: str      # "cette semaine" / "ces dernières 24 heures" ("this week"...)
 
     @property
     def length(self) -> timedelta:
@@ -37,7 +37,7 @@ def local_now(timezone: str, now: Optional[datetime] = None) -> datetime:
     return now.astimezone(zone)
 
 
-def make_period(kind: str, timezone: str, now: Optional[datetime] = None) -> Period:
+def make_period(kind: str, timezone: str, now: Optional[datetime] = None, language: str = "fr") -> Period:
     """'week': the 7 days ending at now; 'day': the 24 hours ending at now.
 
     A rolling window, so digests run at the same hour never overlap nor
@@ -47,5 +47,6 @@ def make_period(kind: str, timezone: str, now: Optional[datetime] = None) -> Per
         raise ValueError(f"période inconnue : {kind!r} (attendu : week ou day)")
     end = local_now(timezone, now)
     start = end - LENGTHS[kind]
-    label = period_fr(start, end, with_time=(kind == "day"))
-    return Period(kind=kind, start=start, end=end, label=label, within=NONE_IN_PERIOD[kind])
+    words = wording(language)
+    label = words.period(start, end, with_time=(kind == "day"))
+    return Period(kind=kind, start=start, end=end, label=label, within=words(NONE_IN_PERIOD[kind]))

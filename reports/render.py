@@ -11,15 +11,20 @@ from typing import Mapping, Optional
 import css_inline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from reports.french import date_fr, datetime_fr, plural
 from reports.model import Digest
+from reports.wording import wording
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """The digest environment: .html.j2 templates are autoescaped, .txt.j2 are not."""
+@lru_cache(maxsize=None)
+def environment(language: str = "fr") -> Environment:
+    """The digest environment in one language: .html.j2 templates are autoescaped, .txt.j2 are not.
+
+    Templates are written in French; `_()` and the filters (date, datetime,
+    plural, decimal) write in `language` (reports/wording.py).
+    """
+    words = wording(language)
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2"),
@@ -29,9 +34,10 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["date_fr"] = date_fr
-    env.filters["datetime_fr"] = datetime_fr
-    env.filters["plural"] = plural
+    env.globals["_"] = words
+    env.globals["language"] = language
+    env.globals["colon"] = words.colon
+    env.filters.update(date=words.date, datetime=words.datetime, plural=words.plural, decimal=words.decimal)
     return env
 
 
@@ -43,7 +49,7 @@ def render_digest(digest: Digest, images: Optional[Mapping[str, str]] = None,
     for it: `cid:…` in an email, a file name beside the archive page; without
     it the files written by `write_digest` are referred to.
     """
-    env = environment()
+    env = environment(digest.language)
     if images is None:
         images = {name: chart_filename(digest, name) for name in digest.charts}
     context = dict(digest=digest, images=dict(images), unsubscribe=unsubscribe)

@@ -59,8 +59,11 @@ def check_profiles(config: Config) -> list[Finding]:
         if not (profile.themes or profile.markets or profile.query or profile.sources):
             finding.warnings.append("périmètre vide : la synthèse prendra toutes les actualités")
         if profile.language == "en":
-            finding.warnings.append("language: en — les synthèses ne sont pas encore traduites : "
-                                    "elles partiront en français")
+            untranslated = [c.id for c in config.themes if c.id in profile.themes and not c.label_en]
+            untranslated += [c.id for c in config.markets if c.id in profile.markets and not c.label_en]
+            if untranslated:
+                finding.warnings.append(f"language: en — sans label_en, ces thèmes ou marchés resteront en "
+                                        f"français dans la synthèse : {', '.join(untranslated)}")
         if profile.member and profile.member not in actors:
             finding.warnings.append(f"membre {profile.member!r} absent du registre des acteurs (actors.yaml)")
         findings.append(finding)

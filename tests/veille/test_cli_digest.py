@@ -107,14 +107,23 @@ def test_subscribers_check(setup):
     assert broken.exit_code == 1 and "requête invalide" in broken.output
 
 
-def test_subscribers_check_says_english_digests_go_out_in_french(setup):
+def test_subscribers_check_names_labels_an_english_digest_would_leave_in_french(setup):
     folder = setup[0]
     profiles = (folder / "profiles.yaml").read_text(encoding="utf-8")
-    english = profiles.replace("    frequency: weekly\n", "    frequency: weekly\n    language: en\n", 1)
+    english = profiles.replace("    sources: [enerpresse, energie-hebdo]\n",
+                               "    sources: [enerpresse, energie-hebdo]\n    language: en\n", 1)
     assert english != profiles
     (folder / "profiles.yaml").write_text(english, encoding="utf-8")
     result = veille(setup, "subscribers", "check")
-    assert result.exit_code == 0 and "partiront en français" in " ".join(result.output.split())
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0 and "resteront en français" in said
+    assert said.count("resteront en français") == 1     # not for space-defence-en: its labels have label_en
+    from reports.subscribers import check_profiles
+    from veille.config import load_config
+
+    findings = {f.profile: f for f in check_profiles(load_config(folder))}
+    assert findings["energie-environnement"].warnings[-1].endswith("energie, environnement, energie")
+    assert not any("label_en" in w for w in findings["space-defence-en"].warnings)
 
 
 def test_send_without_smtp_settings_is_refused_in_french(setup):
