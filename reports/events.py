@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Optional
 
 from veille.record import Article
@@ -81,14 +82,12 @@ DATE = re.compile(r"\b(?P<day>\d{1,2})(?:er)?(?:\s*(?:et|au|-|–)\s*(?P<last>\d
 DEADLINE = re.compile(r"(?:avant le|jusqu'au|date limite|cloture|clos le|deadline|until|by)\W*$")
 
 
-def announced_date(article: Article, after) -> tuple[str, Optional["date"]]:
+def announced_date(article: Article, after: date) -> tuple[str, Optional[date]]:
     """("Date" or "Clôture", the first date on or after `after` named in the title, summary or text).
 
     ("", None) when none is found. A date preceded by "avant le", "jusqu'au",
     "date limite"... is a deadline ("Clôture").
     """
-    from datetime import date
-
     announced = article.announcement
     if announced is not None and announced.date is not None:
         if announced.date >= after:
