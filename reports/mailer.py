@@ -109,10 +109,27 @@ def compose(mail: MailSettings, recipient: str, subject: str, html: str, text: s
 
 
 def connect(mail: MailSettings) -> smtplib.SMTP:
-    """An authenticated SMTP session (TLS from the start, STARTTLS, or plain for loopback tests)."""
+    """An authenticated SMTP session (TLS from the start, STARTTLS, or plain for loopback tests).
+
+    TLS always verifies the certificate chain (system CAs plus `mail.ca_file`) and the host name.
+    With starttls, a server that does not offer STARTTLS gets nothing but EHLO: no AUTH, no message.
+    """
     if not mail.host:
         raise MailNotConfigured("aucun serveur SMTP configuré (settings.yaml : mail.host)")
+    if mail.username:
+        _check_credentials(mail)
     context = ssl.create_default_context()
+    if mail.ca_file:
+        from pathlib import Path
+
+        try:
+            context.load_verify_locations(cafile=str(Path(mail.ca_file).expanduser()))
+        except FileNotFoundError as exc:
+            raise MailNotConfigured(f"mail.ca_file introuvable : {mail.ca_file}") from exc
+        except ssl.SSLError as exc:
+            raise MailNotConfigured(f"mail.ca_file ne contient aucun certificat PEM lisible : {mail.ca_file}") from exc
+        except OSError as exc:
+            raise MailNotConfigured(f"mail.ca_file illisible : {mail.ca_file} ({exc.__class__.__name__})") from exc
     if mail.security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(mail.host, mail.port, timeout=mail.timeout, context=context)
     else:
@@ -120,17 +137,42 @@ def connect(mail: MailSettings) -> smtplib.SMTP:
     try:
         smtp.ehlo()
         if mail.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise smtplib.SMTPNotSupportedError(
+                    "le serveur ne propose pas STARTTLS : envoi en clair refusé (mail.security: starttls)")
             smtp.starttls(context=context)
             smtp.ehlo()
         if mail.username:
-            password = os.environ.get(mail.password_env, "")
-            if not password:
-                raise MailNotConfigured(f"mot de passe SMTP absent : variable {mail.password_env} vide")
-            smtp.login(mail.username, password)
+            if not smtp.has_extn("auth"):
+                raise smtplib.SMTPNotSupportedError(
+                    "le serveur ne propose pas l'authentification (AUTH) sur cette connexion")
+            smtp.login(mail.username, os.environ[mail.password_env])
     except BaseException:
         _close(smtp)
         raise
     return smtp
+
+
+def _check_credentials(mail: MailSettings) -> None:
+    """Refused before connecting: a login in clear text off this machine, or one smtplib cannot encode."""
+    password = os.environ.get(mail.password_env, "")
+    if not password:
+        raise MailNotConfigured(f"mot de passe SMTP absent : variable {mail.password_env} vide")
+    if mail.security == "none" and not _loopback(mail.host):
+        raise MailNotConfigured(f"authentification en clair refusée vers {mail.host} : "
+                                f"mail.security doit valoir starttls ou tls")
+    if not (mail.username + password).isascii():
+        raise MailNotConfigured("identifiant ou mot de passe SMTP non ASCII : la bibliothèque SMTP de "
+                                "Python ne sait pas l'envoyer ; choisir un mot de passe sans accents")
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 class _Refused(Exception):
@@ -208,7 +250,11 @@ def _send_all(mail: MailSettings, book: SendLog, report: SendReport, todo: list[
     try:
         smtp: Optional[smtplib.SMTP] = connect(mail)
     except (OSError, smtplib.SMTPException) as exc:
-        reason = f"connexion SMTP impossible : {_reason(exc)}"
+        from veille.logsafe import redact, secret_values
+
+        reason = redact(f"connexion SMTP impossible avec {mail.host}:{mail.port} : {_reason(exc)}",
+                        secret_values([mail.password_env]))
+        log.warning("mail key=%s: %s", key, reason)
         for recipient in todo:
             book.mark(key, recipient, "failed", error=reason)
             report.refused[recipient] = reason
@@ -272,6 +318,20 @@ def _text(answer: bytes | str) -> str:
 
 def _reason(exc: BaseException) -> str:
     """A short reason without secrets (SMTP answers, class names; never credentials)."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return (f"identifiant ou mot de passe refusé par le serveur ({exc.smtp_code} {_text(exc.smtp_error)}) ; "
+                f"vérifier mail.username et le mot de passe (variable nommée par mail.password_env)")
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return clean_line(str(exc))[:200]
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        detail = clean_line(exc.verify_message or str(exc))[:120]
+        if exc.verify_code in (62, 64):   # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+            return f"certificat TLS du serveur refusé ({detail}) : il ne porte pas le nom donné dans mail.host"
+        return (f"certificat TLS du serveur refusé ({detail}) ; "
+                f"si le relais a une autorité de certification interne, la déclarer dans mail.ca_file")
+    if isinstance(exc, ssl.SSLError):
+        return (f"échec de la négociation TLS ({clean_line(exc.reason or str(exc))[:120]}) ; "
+                f"vérifier mail.port et mail.security")
     return f"{exc.__class__.__name__} : {clean_line(str(exc))[:200]}"

@@ -122,6 +122,17 @@ class MailSettings(Strict):
     timeout: float = Field(30.0, gt=0)
     scheduled: bool = True               # runs and the scheduler send digests and followed-search notices
                                          # (false: only `digest --send` and `follow notify`)
+    # PEM bundle trusted besides the system's CAs (a relay with a private CA); absolute path, ~ allowed.
+    # Certificate and host name are always verified: there is no setting to turn that off.
+    ca_file: str = ""
+
+    @field_validator("ca_file")
+    @classmethod
+    def absolute_ca_file(cls, value: str) -> str:
+        if value and not Path(value).expanduser().is_absolute():
+            raise ValueError(f"chemin absolu attendu (lu : {value!r}), "
+                             f"par exemple /etc/ssl/certs/ac-interne.pem")
+        return value
 
 
 class Settings(Strict):
