@@ -17,11 +17,11 @@ from index.base import IndexBackend
 from reports.build import build_digest
 from reports.mailer import UNSUBSCRIBE, SendReport, send_message
 from reports.model import Digest
-from reports.period import make_period
 from reports.render import digest_basename, render_digest, write_digest
 from reports.review import ReviewError, apply_review, draft_key, draft_path, latest_draft, period_end, read_draft, \
     sha256, write_draft
 from reports.sendlog import SendLog
+from reports.unsubscribe import digest_list, for_list
 from veille.config import Config
 
 CID_DOMAIN = "veille"
@@ -33,6 +33,7 @@ class Outcome:
     text_path: Optional[Path] = None
     draft_path: Optional[Path] = None
     sent: Optional[SendReport] = None
+    unsubscribed: list[str] = field(default_factory=list)   # recipients who left the list: not sent to
     notes: list[str] = field(default_factory=list)      # French, for the user
     problems: list[str] = field(default_factory=list)   # misses to report (and retry)
 
@@ -48,8 +49,8 @@ def email_parts(config: Config, digest: Digest) -> tuple[str, str, str, dict[str
 
 def send_digest(config: Config, digest: Digest, recipients: list[str], sendlog: Optional[SendLog] = None) -> SendReport:
     subject, html, text, images = email_parts(config, digest)
-    return send_message(config, recipients, subject, html, text, images, key=digest_basename(digest),
-                        sendlog=sendlog)
+    return send_message(for_list(config, digest_list(digest.profile_id)), recipients, subject, html, text, images,
+                        key=digest_basename(digest), sendlog=sendlog)
 
 
 def publish(config: Config, index: IndexBackend, digest: Digest, out_dir: Path, send: bool = False,
@@ -84,6 +85,18 @@ def _send(config: Config, digest: Digest, recipients: list[str], outcome: Outcom
     if not recipients:
         outcome.notes.append(f"{digest.profile_id} : aucun destinataire, rien à envoyer")
         return
+    book = sendlog or SendLog.of(config.data_dir)
+    try:
+        left = book.opted_out(digest_list(digest.profile_id), recipients)
+    finally:
+        if sendlog is None:
+            book.close()
+    if left:
+        outcome.unsubscribed = [r for r in recipients if r in left]
+        outcome.notes.append(f"{digest.profile_id} : {len(left)} destinataire(s) désabonné(s), non servi(s)")
+        recipients = [r for r in recipients if r not in left]
+        if not recipients:
+            return
     outcome.sent = send_digest(config, digest, recipients, sendlog)
     outcome.problems += outcome.sent.problems()
 
@@ -91,13 +104,18 @@ def _send(config: Config, digest: Digest, recipients: list[str], outcome: Outcom
 def reviewed_digest(config: Config, index: IndexBackend, path: Path) -> Digest:
     """The digest of a draft's period, reduced to what the draft lists."""
     draft = read_draft(path)
+    return apply_review(draft_period_digest(config, index, path, draft), draft)
+
+
+def draft_period_digest(config: Config, index: IndexBackend, path: Path, draft: dict) -> Digest:
+    """The whole digest of a draft's period, before the draft's choices."""
     profile_id = str(draft.get("profil") or "")
     period = "day" if config.profile(profile_id).frequency == "daily" else "week"
     end = period_end(draft)
     digest = build_digest(config, index, profile_id, period=period, now=end)
     if digest_basename(digest) != draft_key(path):
         raise ReviewError(f"la période du brouillon ne correspond pas à son nom ({path.name})")
-    return apply_review(digest, draft)
+    return digest
 
 
 def approve(config: Config, index: IndexBackend, profile_id: str, out_dir: Path, by: str = "",

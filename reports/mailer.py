@@ -32,6 +32,7 @@ from typing import Mapping, Optional, Sequence
 
 from reports.sendlog import DONE, UNCERTAIN, SendLog
 from reports.text import clean_line
+from reports.unsubscribe import ListMail
 from veille.config import Config, MailSettings
 
 log = logging.getLogger("veille.mailer")
@@ -72,11 +73,34 @@ def message_id(key: str, recipient: str, sender: str) -> str:
 
 
 def unsubscribe_address(mail: MailSettings, recipient: str) -> str:
-    """The List-Unsubscribe target: settings' mail.unsubscribe, else a mailto: to the sender."""
+    """Where `recipient` unsubscribes (the body's link, List-Unsubscribe's first entry): settings'
+    mail.unsubscribe with `{email}` filled in; else the web app's signed page for the message's list
+    (mail settings from reports.unsubscribe.for_list); else a mailto: to the sender."""
     from urllib.parse import quote
 
-    target = mail.unsubscribe or f"mailto:{mail.sender}?subject=d%C3%A9sabonnement"
-    return target.replace("{email}", quote(recipient, safe="@"))
+    if mail.unsubscribe:
+        return mail.unsubscribe.replace("{email}", quote(recipient, safe="@"))
+    if isinstance(mail, ListMail):
+        return mail.link(recipient)
+    return unsubscribe_mailto(mail)
+
+
+def unsubscribe_mailto(mail: MailSettings) -> str:
+    return f"mailto:{mail.sender}?subject=d%C3%A9sabonnement"
+
+
+class _URLList(str):
+    """A List-Unsubscribe value, folded only between its <entries>: the default folding turns a
+    long URL into RFC 2047 encoded words, which no mail client reads as a link."""
+
+    def __new__(cls, name: str, entries: Sequence[str]):
+        entries = [clean_line(entry) for entry in entries]
+        value = super().__new__(cls, ", ".join(f"<{entry}>" for entry in entries))
+        value.name, value.entries = name, entries
+        return value
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: " + f",{policy.linesep} ".join(f"<{e}>" for e in self.entries) + policy.linesep
 
 
 UNSUBSCRIBE = "%%unsubscribe%%"   # in html/text: replaced by each recipient's unsubscribe address
@@ -93,7 +117,8 @@ def compose(mail: MailSettings, recipient: str, subject: str, html: str, text: s
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(key, recipient, mail.sender)
     unsubscribe = unsubscribe_address(mail, recipient)
-    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    entries = [unsubscribe] if mail.unsubscribe else list(dict.fromkeys([unsubscribe, unsubscribe_mailto(mail)]))
+    message["List-Unsubscribe"] = _URLList("List-Unsubscribe", entries)
     if unsubscribe.startswith("https://"):
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"

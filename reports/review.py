@@ -2,7 +2,8 @@
 
 The draft (`<profile>-<date>.draft.yaml` beside the archive page) lists each
 section's articles. The watch officer deletes lines to remove articles,
-moves them to reorder them, and fills `commentaire`. `veille digest approve`
+moves them to reorder them, and fills `commentaire` (by hand, or in the web
+app's review page, which rewrites the file with `revise_draft`). `veille digest approve`
 checks the draft against the digest and records the SHA-256 of the approved
 file in the send log: a draft edited after approval must be approved again.
 Only approved digests are sent; sending rebuilds the digest for the draft's
@@ -11,6 +12,7 @@ period and keeps exactly what the draft lists, in its order.
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Optional
@@ -22,6 +24,7 @@ from reports.render import digest_basename
 from reports.text import clean_line
 
 SUFFIX = ".draft.yaml"
+COMMENT_MAX = 500
 HEADER = """\
 # Brouillon de synthèse à relire avant envoi.
 # - Supprimez un article : effacez ses trois lignes (- id, titre, commentaire).
@@ -60,6 +63,42 @@ def write_draft(digest: Digest, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def revise_draft(digest: Digest, layout: dict[str, list[tuple[str, str]]], path: Path) -> bool:
+    """Rewrite the draft at `path` as `layout` (section id -> [(article id, comment)], in order).
+
+    `digest` is the full digest of the draft's period: it checks the ids, gives the titles,
+    and is reduced to the layout. An article listed twice in a section is kept once, at its
+    first place. The file is replaced atomically, and only when the layout differs from what
+    it says (so an approval stands): returns whether it was rewritten.
+    """
+    sections = []
+    for section_id, entries in layout.items():
+        comments: dict[str, str] = {}
+        for article_id, comment in entries:
+            comment = clean_line(comment)[:COMMENT_MAX].strip()
+            if not comments.get(article_id):
+                comments[article_id] = comment
+        sections.append({"id": section_id, "articles": [{"id": a, "commentaire": c} for a, c in comments.items()]})
+    current = read_draft(path)
+    reviewed = apply_review(digest, {"profil": digest.profile_id, "sections": sections})
+    if _listing(draft_data(reviewed)) == _listing(current):
+        return False
+    temporary = path.with_name(path.name + ".tmp")
+    write_draft(reviewed, temporary)
+    os.replace(temporary, path)
+    return True
+
+
+def _listing(draft: dict) -> dict[str, list[tuple[str, str]]]:
+    listing: dict[str, list[tuple[str, str]]] = {}
+    for section in draft["sections"]:
+        for article in (section.get("articles") or []) if isinstance(section, dict) else []:
+            if isinstance(article, dict):
+                listing.setdefault(str(section.get("id")), []).append(
+                    (str(article.get("id")), clean_line(str(article.get("commentaire") or ""))))
+    return listing
 
 
 def read_draft(path: Path) -> dict:

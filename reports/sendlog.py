@@ -14,14 +14,20 @@ A row left at `sending` (the process died during DATA) counts as `unknown`.
 duplicate, so it is reported at every run until an operator clears it
 (`veille digest resend-unknown KEY`), which makes it `failed` (retried).
 Digest approvals live here too (key, hash of the approved draft).
+
+Opt-outs too (`optouts`: list, address, when, how — web page, one-click
+POST from a mail provider, CLI): they are per-recipient delivery state like
+the rest of this file, every send already opens it, and the web app's
+unsubscribe page writes here (WAL: a write waits for a running send's
+commit, never the reverse for long). A list is "digest:<profile id>" or
+"follow:<saved search id>" (reports/unsubscribe.py).
 """
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 RETRIED = ("refused", "failed")
 DONE = ("sent",)
@@ -34,6 +40,9 @@ CREATE TABLE IF NOT EXISTS deliveries (
     PRIMARY KEY (key, recipient));
 CREATE TABLE IF NOT EXISTS approvals (
     key TEXT PRIMARY KEY, sha256 TEXT NOT NULL, approved_at TEXT NOT NULL, approved_by TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS optouts (
+    list TEXT NOT NULL, address TEXT NOT NULL, opted_out_at TEXT NOT NULL, how TEXT NOT NULL,
+    PRIMARY KEY (list, address));
 """
 
 
@@ -103,3 +112,35 @@ class SendLog:
     def approval(self, key: str) -> Optional[str]:
         row = self.db.execute("SELECT sha256 FROM approvals WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def approval_details(self, key: str) -> Optional[dict]:
+        row = self.db.execute("SELECT sha256, approved_at, approved_by FROM approvals WHERE key = ?",
+                              (key,)).fetchone()
+        return dict(zip(("sha256", "approved_at", "approved_by"), row)) if row else None
+
+    # --- opt-outs -------------------------------------------------------------
+
+    def opt_out(self, list_id: str, address: str, how: str) -> bool:
+        """Record that `address` left `list_id`; False when it had already (the first record is kept)."""
+        cursor = self.db.execute("INSERT OR IGNORE INTO optouts (list, address, opted_out_at, how) VALUES (?, ?, ?, ?)",
+                                 (list_id, address.strip().lower(), _now(), how))
+        return cursor.rowcount == 1
+
+    def opted_out(self, list_id: str, addresses: Iterable[str]) -> set[str]:
+        """Those of `addresses` (as given) who left `list_id`."""
+        left = {row[0] for row in self.db.execute("SELECT address FROM optouts WHERE list = ?", (list_id,))}
+        return {address for address in addresses if address.strip().lower() in left}
+
+    def optouts(self, address: Optional[str] = None) -> list[dict]:
+        query, args = "SELECT list, address, opted_out_at, how FROM optouts", ()
+        if address is not None:
+            query, args = query + " WHERE address = ?", (address.strip().lower(),)
+        names = ("list", "address", "opted_out_at", "how")
+        return [dict(zip(names, row)) for row in self.db.execute(query + " ORDER BY list, address", args)]
+
+    def resubscribe(self, address: str, list_id: Optional[str] = None) -> int:
+        """Forget `address`'s opt-outs (of one list, or all): it is sent to again."""
+        query, args = "DELETE FROM optouts WHERE address = ?", (address.strip().lower(),)
+        if list_id is not None:
+            query, args = query + " AND list = ?", args + (list_id,)
+        return self.db.execute(query, args).rowcount

@@ -1,5 +1,5 @@
 """Digest commands: `digest` (write, preview, send), `digest approve`, `digest log`,
-`digest resend-unknown`, and `subscribers check`."""
+`digest resend-unknown`, and `subscribers check`, `optouts`, `unsubscribe`, `resubscribe`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -175,3 +175,86 @@ def subscribers_check(
         console.print("attention : aucun serveur SMTP (settings.yaml : mail.host) : les synthèses ne partiront pas.")
     console.print(f"{len(findings)} profil(s), {errors} erreur(s).")
     raise typer.Exit(1 if errors else 0)
+
+
+OPTOUT_HOW = {"web": "page de désabonnement", "one-click": "un clic (messagerie)", "cli": "commande"}
+
+
+@subscribers_app.command("optouts")
+def subscribers_optouts(
+    address: Optional[str] = typer.Argument(None, help="Une adresse ; défaut : toutes."),
+    config_dir: Optional[Path] = ConfigOption,
+    demo: bool = DemoOption,
+):
+    """Les désabonnements : liste quittée, adresse, quand et comment (page web, un clic, commande)."""
+    from reports.sendlog import SendLog
+
+    config = load(config_dir, demo)
+    with SendLog.of(config.data_dir) as book:
+        rows = book.optouts(address)
+    table = Table(title="Désabonnements")
+    for column in ("liste", "adresse", "depuis", "par"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(escape(row["list"]), escape(row["address"]), row["opted_out_at"],
+                      OPTOUT_HOW.get(row["how"], escape(row["how"])))
+    console.print(table)
+    console.print(f"{len(rows)} désabonnement(s).")
+
+
+def _list_option(config: Config, list_id: str, known: bool = True) -> str:
+    """A valid --list, naming (when `known`) a configured profile."""
+    from reports.unsubscribe import check_list
+
+    try:
+        check_list(list_id)
+        if known and list_id.startswith("digest:"):
+            config.profile(list_id.partition(":")[2])
+    except (ValueError, ConfigError) as exc:
+        err_console.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(2)
+    return list_id
+
+
+@subscribers_app.command("unsubscribe")
+def subscribers_unsubscribe(
+    address: str = typer.Argument(..., help="L'adresse à ne plus servir."),
+    list_id: str = typer.Option(..., "--list", help="digest:<profil> ou follow:<numéro de recherche suivie>."),
+    config_dir: Optional[Path] = ConfigOption,
+    demo: bool = DemoOption,
+):
+    """Désabonner une adresse d'une liste (par exemple sur demande reçue par e-mail)."""
+    from reports.mailer import ADDRESS
+    from reports.sendlog import SendLog
+
+    config = load(config_dir, demo)
+    _list_option(config, list_id)
+    if not ADDRESS.match(address.strip()):
+        err_console.print(f"[red]adresse e-mail invalide : {escape(address)}[/]")
+        raise typer.Exit(2)
+    with SendLog.of(config.data_dir) as book:
+        recorded = book.opt_out(list_id, address, "cli")
+    console.print(f"{escape(address)} désabonné(e) de {escape(list_id)}." if recorded
+                  else f"{escape(address)} était déjà désabonné(e) de {escape(list_id)}.")
+
+
+@subscribers_app.command("resubscribe")
+def subscribers_resubscribe(
+    address: str = typer.Argument(..., help="L'adresse à servir de nouveau."),
+    list_id: Optional[str] = typer.Option(None, "--list", help="Une seule liste (défaut : toutes)."),
+    config_dir: Optional[Path] = ConfigOption,
+    demo: bool = DemoOption,
+):
+    """Annuler les désabonnements d'une adresse (d'une liste, ou de toutes) : elle est de nouveau servie."""
+    from reports.sendlog import SendLog
+
+    config = load(config_dir, demo)
+    if list_id is not None:
+        _list_option(config, list_id, known=False)
+    with SendLog.of(config.data_dir) as book:
+        removed = book.resubscribe(address, list_id)
+    if not removed:
+        err_console.print(f"Aucun désabonnement pour {escape(address)}"
+                          + (f" sur {escape(list_id)}." if list_id else "."))
+        raise typer.Exit(1)
+    console.print(f"{escape(address)} réabonné(e) : {removed} désabonnement(s) annulé(s).")

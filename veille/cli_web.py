@@ -123,7 +123,8 @@ def follow_notify(config_dir: Optional[Path] = ConfigOption, demo: bool = DemoOp
             err_console.print(f"[red]Rien n'est envoyé[/] : {escape(str(exc))}.")
             raise typer.Exit(2)
     console.print(f"Recherches suivies : {report.due} à échéance, {report.sent} avis envoyé(s), "
-                  f"{report.empty} sans nouveauté, {report.failed} en échec.")
+                  f"{report.empty} sans nouveauté, {report.failed} en échec"
+                  + (f", {report.unsubscribed} non envoyé(s) (adresse désabonnée)." if report.unsubscribed else "."))
     for line in report.problems:
         err_console.print(f"[yellow]{escape(line)}[/]")
     raise typer.Exit(1 if report.failed else 0)

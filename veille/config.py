@@ -67,6 +67,8 @@ class WebSettings(Strict):
     secure_cookies: bool = True
     secret_env: str = "VEILLE_WEB_SECRET"   # name of the variable holding the session key
     login_attempts_per_minute: int = Field(5, ge=1)
+    # who may edit and approve digest drafts in the web app; empty: every logged-in user
+    reviewers: list[str] = Field(default_factory=list)
 
 
 def check_crontab(value: str) -> str:

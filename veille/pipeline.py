@@ -251,7 +251,7 @@ class Pipeline:
         from reports.digest import build_digest
 
         out_dir = self.config.data_dir / "digests"
-        written = failed = 0
+        written = failed = unsubscribed = 0
         profiles = [p for p in self.config.profiles if self.profiles is None or p.id in self.profiles]
         with open_index(self.config) as index:
             for profile in profiles:
@@ -267,7 +267,8 @@ class Pipeline:
                 if outcome.html_path:
                     self.report.digests.append(Path(outcome.html_path))
                 written += 1
-        return {"profiles": len(profiles), "digests": written, "failed": failed}
+                unsubscribed += len(outcome.unsubscribed)
+        return {"profiles": len(profiles), "digests": written, "failed": failed, "unsubscribed": unsubscribed}
 
 
 def _first_reason(errors: list[dict]) -> str:

@@ -115,8 +115,8 @@ def follow_job() -> None:
         report = notify_all(config)
     finally:
         lock.release()
-    log.info("command=%s event=follow-notices due=%d sent=%d empty=%d failed=%d", "scheduler suivis",
-             report.due, report.sent, report.empty, report.failed)
+    log.info("command=%s event=follow-notices due=%d sent=%d empty=%d failed=%d unsubscribed=%d",
+             "scheduler suivis", report.due, report.sent, report.empty, report.failed, report.unsubscribed)
     if report.failed:
         raise RuntimeError(" ; ".join(report.problems))
 

@@ -96,3 +96,26 @@ def test_a_broken_draft_is_refused_in_french(drafted, mail_config, index, change
     with SendLog.of(mail_config.data_dir) as book:
         assert book.approval("revue-spatial-2026-11-16") is None
     assert latest_draft(out, "revue-spatial") == outcome.draft_path
+
+
+def test_revise_draft_rewrites_only_what_changed_and_keeps_the_cli_format(drafted, mail_config, index):
+    from reports.delivery import draft_period_digest, reviewed_digest
+    from reports.review import read_draft, revise_draft
+
+    out, outcome = drafted
+    path = outcome.draft_path
+    current = read_draft(path)
+    layout = {s["id"]: [(a["id"], a["commentaire"] or "") for a in s["articles"]] for s in current["sections"]}
+    before = path.read_bytes()
+    assert revise_draft(draft_period_digest(mail_config, index, path, current), layout, path) is False
+    assert path.read_bytes() == before
+
+    highlights = current["sections"][0]["id"]
+    first, second = layout[highlights][:2]
+    layout[highlights] = [(second[0], "  Note\x1b[31m " + "x" * 600), first, (second[0], "doublon")]
+    assert revise_draft(draft_period_digest(mail_config, index, path, current), layout, path) is True
+    assert path.read_text(encoding="utf-8").startswith("# Brouillon de synthèse")
+    items = reviewed_digest(mail_config, index, path).highlights.items
+    assert [i.article_id for i in items] == [second[0], first[0]]
+    assert items[0].comment.startswith("Note x") and len(items[0].comment) <= 500
+    approve(mail_config, index, "revue-spatial", out)   # the CLI path accepts what the web wrote

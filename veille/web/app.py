@@ -25,7 +25,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
 from veille.config import Config
-from veille.web.auth import proxy_user, session_secret
+from veille.signing import session_secret
+from veille.web.auth import proxy_user
 from veille.web.i18n import pick_language, translator
 from veille.web.store import WebStore
 
@@ -135,7 +136,7 @@ def require_user(request: Request) -> str:
 
 def create_app(config: Config):
     """The ASGI app for `veille serve` (and the tests)."""
-    from veille.web import api, pages
+    from veille.web import api, pages, review, unsubscribe
 
     context = WebContext(config)
 
@@ -159,12 +160,14 @@ def create_app(config: Config):
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(review.router)
+    app.include_router(unsubscribe.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(SessionMiddleware, secret_key=session_secret(config), session_cookie="veille_session",
                        https_only=web.secure_cookies, same_site="lax", max_age=12 * 3600)
     app.add_middleware(SecurityHeaders)
     wrapped = asgi_csrf(app, signing_secret=session_secret(config), cookie_secure=web.secure_cookies,
-                        always_protect={"/connexion"})
+                        always_protect={"/connexion"}, skip_if_scope=unsubscribe.csrf_checked_in_handler)
     wrapped.fastapi = app  # type: ignore[attr-defined]  (tests and schema tools reach the inner app)
     return wrapped
 

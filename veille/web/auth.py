@@ -1,10 +1,7 @@
 """Who is asking: local accounts (argon2 hashes) or a trusted reverse proxy's header (SSO)."""
 from __future__ import annotations
 
-import os
 import re
-import secrets
-from pathlib import Path
 from typing import Optional
 
 from argon2 import PasswordHasher
@@ -39,20 +36,6 @@ def verify_password(stored_hash: Optional[str], password: str) -> bool:
         return hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-def session_secret(config: Config) -> str:
-    """The session signing key: from the environment, else generated once and kept in the data folder (0600)."""
-    value = os.environ.get(config.settings.web.secret_env)
-    if value:
-        return value
-    path: Path = config.data_dir / "web-secret"
-    if not path.exists():
-        config.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
 
 
 def proxy_user(config: Config, client_host: Optional[str], headers) -> Optional[str]:

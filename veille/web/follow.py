@@ -4,7 +4,8 @@ A saved search is due once a day (daily) or once a week (weekly) after its
 last notice. Its new matches are the articles published since then, newest
 first. Sending goes through the digest mailer (`send` below), which keeps the
 per-recipient send log; the notice's key makes a re-run after a crash send
-nothing twice.
+nothing twice. Each saved search is its own list ("follow:<id>"): a notice
+carries its unsubscribe link, and an address that left is not mailed.
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class FollowReport:
     sent: int = 0
     empty: int = 0
     failed: int = 0
+    unsubscribed: int = 0    # due, with news, but the address left this search's list
     problems: list[str] = field(default_factory=list)    # one French line per miss
 
     def counts(self) -> dict:
@@ -81,6 +83,10 @@ def notify_due(config: Config, index: IndexBackend, store: WebStore, send: Calla
             continue
         try:
             send(notice)
+        except Unsubscribed:
+            report.unsubscribed += 1
+            store.mark_notified(search.id, now.isoformat(timespec="seconds"))
+            continue
         except Exception as exc:  # noqa: BLE001 - one failed notice must not stop the others
             report.failed += 1
             report.problems.append(f"suivi « {search.name} » ({search.owner}) non envoyé : {exc} ; "
@@ -95,16 +101,26 @@ class NoticeNotSent(RuntimeError):
     pass
 
 
+class Unsubscribed(Exception):
+    """The search's address left its list: nothing was sent."""
+
+
 def mail_sender(config: Config, env=None) -> Callable[[Notice], None]:
     """`send` for notify_due: render the notice and mail it through the digest mailer."""
     from reports.mailer import send_message
+    from reports.sendlog import SendLog
+    from reports.unsubscribe import follow_list, for_list
     from veille.web.app import templates_environment
 
     env = env or templates_environment()
 
     def send(notice: Notice) -> None:
+        list_id = follow_list(notice.search.id)
+        with SendLog.of(config.data_dir) as book:
+            if book.opted_out(list_id, [notice.search.email]):
+                raise Unsubscribed(list_id)
         subject, html, text = render_notice(config, notice, env)
-        sent = send_message(config, [notice.search.email], subject, html, text, key=notice.key)
+        sent = send_message(for_list(config, list_id), [notice.search.email], subject, html, text, key=notice.key)
         if sent.refused:
             raise NoticeNotSent("; ".join(sent.refused.values()))
 
@@ -127,9 +143,13 @@ def notify_all(config: Config, now: Optional[datetime] = None) -> FollowReport:
 
 
 def render_notice(config: Config, notice: Notice, env) -> tuple[str, str, str]:
-    """(subject, HTML, text) of a notice, French, with links into the web app."""
+    """(subject, HTML, text) of a notice, French, with links into the web app; the mailer puts each
+    recipient's unsubscribe link in place of UNSUBSCRIBE."""
+    from reports.mailer import UNSUBSCRIBE
+
     base = config.settings.web.base_url.rstrip("/")
-    context = {"notice": notice, "base": base, "search_url": f"{base}/recherche?{notice.search.query_string}"}
+    context = {"notice": notice, "base": base, "search_url": f"{base}/recherche?{notice.search.query_string}",
+               "unsubscribe": UNSUBSCRIBE}
     subject = f"veille — {len(notice.matches)} nouveauté(s) pour « {notice.search.name} »"
     return (" ".join(subject.split()), env.get_template("follow-notice.html.j2").render(**context),
             env.get_template("follow-notice.txt.j2").render(**context))

@@ -26,6 +26,41 @@ EN = {
     "Aucune recherche suivie.": "No followed search.", "Volume par thème": "Volume per theme",
     "Matrice marchés × thèmes": "Markets × themes matrix", "Termes en hausse": "Rising terms",
     "Archives des synthèses": "Digest archive", "Aucune synthèse pour l'instant.": "No digest yet.",
+    # digest review (veille/web/review.py)
+    "Relecture": "Review", "Relecture des synthèses": "Digest review", "Brouillons à relire": "Drafts to review",
+    "Profil": "Profile", "État": "Status", "Relire": "Review", "Aperçu": "Preview", "brouillon": "draft",
+    "approuvé": "approved", "modifié depuis l'approbation": "changed since approval", "envoyé": "sent",
+    "illisible": "unreadable", "destinataire(s)": "recipient(s)", "approuvé par": "approved by",
+    "Aucun brouillon à relire.": "No draft to review.", "Brouillons précédents": "Earlier drafts",
+    "Sans brouillon pour l'instant (le prochain passage en écrira un) :": "No draft yet (the next run writes one):",
+    "Les profils relus avant envoi reçoivent un brouillon à chaque synthèse. Seul un brouillon approuvé, et "
+    "inchangé depuis son approbation, est envoyé.": "Profiles reviewed before sending get a draft for each digest. "
+    "Only an approved draft, unchanged since its approval, is sent.",
+    "Seuls les relecteurs désignés (web.reviewers) peuvent modifier ou approuver une synthèse.":
+    "Only the designated reviewers (web.reviewers) may edit or approve a digest.",
+    "Approuver": "Approve", "« Approuver » enregistre d'abord les changements de la page.":
+    "“Approve” saves the changes made on this page first.",
+    "Le brouillon a été modifié après son approbation : il ne sera pas envoyé avant d'être approuvé à nouveau.":
+    "The draft was changed after its approval: it will not be sent until it is approved again.",
+    "Aperçu de la synthèse": "Digest preview", "Tous les brouillons": "All drafts",
+    "Décochez « Garder » pour retirer un article ; la position (1, 2, 3…) ordonne les articles d'une section ; "
+    "la section peut changer ; le commentaire s'affiche sous l'article.": "Untick “Keep” to remove an article; "
+    "the position (1, 2, 3…) orders a section's articles; the section can be changed; the comment is shown "
+    "under the article.",
+    "Aucun article dans cette section pour la période.": "No article in this section for the period.",
+    "Garder": "Keep", "Position": "Position", "Article": "Article", "Section": "Section",
+    "Commentaire": "Comment", "Monter": "Move up", "Descendre": "Move down", "retiré": "removed",
+    "Synthèse approuvée : elle partira au prochain envoi.": "Digest approved: it goes out with the next send.",
+    "Brouillon enregistré. Il avait été approuvé : approuvez-le à nouveau pour qu'il soit envoyé.":
+    "Draft saved. It had been approved: approve it again for it to be sent.",
+    "Brouillon enregistré.": "Draft saved.", "Aucune modification.": "No change.",
+    "Cette synthèse est déjà partie : son brouillon n'est plus modifiable.":
+    "This digest has been sent: its draft can no longer be changed.",
+    "Un brouillon plus récent existe pour ce profil : celui-ci n'est plus envoyé.":
+    "A newer draft exists for this profile: this one will not be sent.",
+    "Brouillon introuvable.": "Draft not found.", "Action inconnue.": "Unknown action.",
+    "Le brouillon a changé depuis l'ouverture de la page : rechargez-la avant d'enregistrer.":
+    "The draft changed since this page was opened: reload it before saving.",
     "Tout": "All", "7 jours": "7 days", "30 jours": "30 days", "12 mois": "12 months",
     "Aucun résultat.": "No result.", "Jugement enregistré.": "Judgement saved.",
     "Recherche suivie.": "Search followed.", "semaines": "weeks", "Article introuvable.": "Article not found.",

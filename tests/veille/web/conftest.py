@@ -116,3 +116,16 @@ def anonymous(config):
     add_user(config)
     with TestClient(create_app(config), base_url="https://testserver") as client:
         yield client
+
+
+def with_review(config, profile_id="zoom-spatial-defense"):
+    """`config` with `profile_id` reviewed before sending, and that profile's draft written in DATA/digests."""
+    from index import open_index
+    from reports.delivery import publish
+    from reports.digest import build_digest
+
+    profiles = [p.model_copy(update={"review": True}) if p.id == profile_id else p for p in config.profiles]
+    reviewed = config.model_copy(update={"profiles": profiles})
+    with open_index(reviewed) as index:
+        publish(reviewed, index, build_digest(reviewed, index, profile_id), reviewed.data_dir / "digests")
+    return reviewed

@@ -6,7 +6,7 @@ import time
 import pytest
 import uvicorn
 
-from tests.veille.web.conftest import PASSWORD, add_user
+from tests.veille.web.conftest import PASSWORD, add_user, with_review
 
 
 @pytest.fixture
@@ -105,3 +105,49 @@ def test_a_hostile_article_runs_no_script(page, server, artifacts):
                          "el => Array.from(el.attributes).some(a => a.name.startsWith('on')))") is False
     page.screenshot(path=str(artifacts / "web" / "5-article-hostile.png"), full_page=True)
     assert page.dialogs == []
+
+
+def test_a_watch_officer_edits_and_approves_a_draft(page, config, artifacts):
+    from reports.delivery import approved_digest
+    from reports.review import latest_draft, read_draft
+    from index import open_index
+
+    reviewed = with_review(config)   # the draft is on disk: the running app serves it as it is
+    page.goto("/connexion")
+    page.fill("input[name=username]", "marie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/connexion'] button[type=submit]")
+    page.goto("/syntheses/")
+    page.click("main a[href='/relecture']")
+    page.wait_for_url("**/relecture")
+    assert "brouillon" in page.inner_text("table.drafts")
+    page.click("table.drafts a:has-text('Relire')")
+    page.wait_for_url("**/relecture/zoom-spatial-defense-*")
+
+    rows = page.locator("section.review-section >> nth=0").locator("tr.kept")
+    titles = [rows.nth(i).locator("td.article a").inner_text() for i in range(3)]
+    rows.nth(1).locator("input[type=checkbox]").uncheck()
+    rows.nth(0).locator("input[name$='.comment']").fill("À lire en priorité")
+    with page.expect_navigation():
+        page.click(".review-actions >> nth=0 >> button[value=save]")
+    assert "Brouillon enregistré." in page.inner_text("p.flash")
+    highlights = page.locator("section.review-section >> nth=0")
+    assert titles[1] in highlights.locator("tr.removed").inner_text()
+    assert highlights.locator("tr.kept >> nth=1 >> td.article a").inner_text() == titles[2]
+
+    with page.expect_navigation():   # the arrows are submit buttons: no script needed
+        highlights.locator("tr.kept >> nth=0 >> button[value^='down:']").click()
+    assert page.locator("section.review-section >> nth=0 >> tr.kept >> nth=0 >> td.article a").inner_text() \
+        == titles[2]
+    with page.expect_navigation():
+        page.click(".review-actions >> nth=0 >> button[value=approve]")
+    assert "Synthèse approuvée" in page.inner_text("p.flash")
+    assert "approuvé par marie" in page.inner_text("p.review-state")
+    page.screenshot(path=str(artifacts / "web" / "7-relecture.png"), full_page=True)
+    assert page.dialogs == [] and page.console_errors == []
+
+    draft = latest_draft(config.data_dir / "digests", "zoom-spatial-defense")
+    listed = read_draft(draft)["sections"][0]["articles"]
+    assert [a["titre"] for a in listed[:2]] == [titles[2], titles[0]] and listed[1]["commentaire"] == "À lire en priorité"
+    with open_index(reviewed) as index:
+        assert approved_digest(reviewed, index, "zoom-spatial-defense", config.data_dir / "digests") is not None
