@@ -35,3 +35,22 @@ def test_archive_page_renders_with_its_sections_and_chart(chromium, artifacts, c
         assert page.locator("h1").inner_text() == "Zoom-Marché Spatial et Défense"
     finally:
         page.close()
+
+
+EN_SECTIONS = ["Highlights", "Market: Space", "Market: Defence", "Theme: Optics and photonics",
+               "Theme: Aeronautics and space", "Actors", "Trends", "Markets × themes",
+               "Calls for projects and events", "Cross-cluster opportunities"]
+
+
+def test_english_archive_page_renders_in_english(chromium, artifacts, config, index, tmp_path):
+    html_path, _ = write_digest(build_digest(config, index, "space-defence-en", now=NOW), tmp_path / "digests")
+    page = chromium.new_page(viewport={"width": 760, "height": 900})
+    try:
+        page.goto(html_path.as_uri())
+        assert page.locator("h2").all_inner_texts() == EN_SECTIONS
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("img").first.evaluate("img => img.complete && img.naturalWidth") == 1120
+        assert page.locator("a", has_text="The whole selection in veille").count() >= 5
+        page.screenshot(path=str(artifacts / "digest-archive-en.png"), full_page=True)
+    finally:
+        page.close()
