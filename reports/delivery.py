@@ -69,7 +69,8 @@ def publish(config: Config, index: IndexBackend, digest: Digest, out_dir: Path, 
         digest.review = "brouillon, en attente d'approbation"
         write_draft(digest, path)
         outcome.html_path, outcome.text_path = write_digest(digest, out_dir)
-        outcome.notes.append(f"brouillon à relire : {path} (puis veille digest approve {profile.id})")
+        outcome.notes.append(f"brouillon à relire : {path} (page Relecture de l'application web, "
+                             f"ou veille digest approve {profile.id})")
     outcome.draft_path = path
     if send:
         approved = approved_digest(config, index, profile.id, out_dir, sendlog)

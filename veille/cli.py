@@ -157,6 +157,11 @@ def run_lock(config: Config, command: str, name: str = ""):
         lock.release()
 
 
+def print_notes(report) -> None:
+    for note in report.notes:
+        console.print(f"• {escape(note)}")
+
+
 @app.command()
 def run(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(False, "--verbose", "-v")):
     """Collecter, enrichir, indexer et produire les synthèses avec les sources de la configuration."""
@@ -166,6 +171,7 @@ def run(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option(
     print_report(report)
     for path in report.digests:
         console.print(f"Synthèse : {path}")
+    print_notes(report)
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -194,6 +200,7 @@ def demo(config_dir: Optional[Path] = ConfigOption, verbose: bool = typer.Option
     console.print(f"\nArticles dans l'index : [bold]{report.index_total}[/] (données : {config.data_dir})")
     for path in report.digests:
         console.print(f"Synthèse Zoom-Marché : {path}")
+    print_notes(report)
     console.print("\nRecherches à essayer :")
     for example in ('veille search --demo "laser"',
                     'veille search --demo "nanosatellite" --theme aeronautique-spatial',

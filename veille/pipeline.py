@@ -30,6 +30,7 @@ class RunReport:
     errors: list[dict] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     digests: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # French, for the user: drafts to review, skipped sends
     index_total: int = 0
     failed_stage: Optional[str] = None
     failure: str = ""
@@ -266,6 +267,7 @@ class Pipeline:
                     self._error("digest", problem, source=profile.id)
                 if outcome.html_path:
                     self.report.digests.append(Path(outcome.html_path))
+                self.report.notes += outcome.notes
                 written += 1
                 unsubscribed += len(outcome.unsubscribed)
         return {"profiles": len(profiles), "digests": written, "failed": failed, "unsubscribed": unsubscribed}

@@ -116,6 +116,15 @@ def test_the_digest_names_the_actors_of_its_top_story(demo):
         assert name in html and name in text
 
 
+def test_a_reviewed_profile_leaves_a_draft_and_says_so(demo):
+    config, report = demo
+    reviewed = [p.id for p in config.profiles if p.review]
+    assert reviewed == ["energie-environnement"]
+    drafts = [note for note in report.notes if note.startswith("brouillon à relire")]
+    assert len(drafts) == 1 and "energie-environnement-" in drafts[0] and "Relecture" in drafts[0]
+    assert len(list((config.data_dir / "digests").glob("energie-environnement-*.draft.yaml"))) == 1
+
+
 def test_hostile_fixture_text_is_escaped_in_the_digest(demo):
     _, report = demo
     for path in report.digests:
