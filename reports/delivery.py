@@ -18,7 +18,7 @@ from reports.build import build_digest
 from reports.mailer import UNSUBSCRIBE, SendReport, send_message
 from reports.model import Digest
 from reports.render import digest_basename, render_digest, write_digest
-from reports.review import ReviewError, apply_review, draft_key, draft_path, latest_draft, period_end, read_draft, \
+from reports.review import APPROVED, PENDING, ReviewError, apply_review, draft_key, draft_path, latest_draft, period_end, read_draft, \
     sha256, write_draft
 from reports.sendlog import SendLog
 from reports.unsubscribe import digest_list, for_list
@@ -66,7 +66,7 @@ def publish(config: Config, index: IndexBackend, digest: Digest, out_dir: Path, 
     if path.exists():
         outcome.notes.append(f"brouillon déjà écrit, laissé tel quel : {path}")
     else:
-        digest.review = "brouillon, en attente d'approbation"
+        digest.review = PENDING
         write_draft(digest, path)
         outcome.html_path, outcome.text_path = write_digest(digest, out_dir)
         outcome.notes.append(f"brouillon à relire : {path} (page Relecture de l'application web, "
@@ -127,7 +127,7 @@ def approve(config: Config, index: IndexBackend, profile_id: str, out_dir: Path,
     if path is None:
         raise ReviewError(f"aucun brouillon pour le profil {profile_id} dans {out_dir}")
     digest = reviewed_digest(config, index, path)
-    digest.review = "relue et approuvée"
+    digest.review = APPROVED
     book = sendlog or SendLog.of(config.data_dir)
     try:
         book.approve(draft_key(path), sha256(path), by)
@@ -153,5 +153,5 @@ def approved_digest(config: Config, index: IndexBackend, profile_id: str, out_di
     if approved_sha is None or approved_sha != sha256(path):
         return None
     digest = reviewed_digest(config, index, path)
-    digest.review = "relue et approuvée"
+    digest.review = APPROVED
     return digest

@@ -24,6 +24,9 @@ from reports.render import digest_basename
 from reports.text import clean_line
 
 SUFFIX = ".draft.yaml"
+# Digest.review, shown on the cover (translated by the digest's wording)
+PENDING = "brouillon, en attente d'approbation"
+APPROVED = "relue et approuvée"
 COMMENT_MAX = 500
 HEADER = """\
 # Brouillon de synthèse à relire avant envoi.

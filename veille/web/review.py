@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from reports.review import SUFFIX, ReviewError, draft_key, latest_draft, read_draft, sha256
+from reports.review import PENDING, SUFFIX, ReviewError, draft_key, latest_draft, read_draft, sha256
 from reports.sendlog import SendLog
 from veille.config import Config, ConfigError
 from veille.web.app import require_user
@@ -31,7 +31,6 @@ router = APIRouter(include_in_schema=False)
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*-\d{4}-\d{2}-\d{2}$")
 STATES = {"draft": "brouillon", "approved": "approuvé", "changed": "modifié depuis l'approbation",
           "sent": "envoyé", "unreadable": "illisible"}
-PENDING = "brouillon, en attente d'approbation"
 NOT_A_REVIEWER = "Seuls les relecteurs désignés (web.reviewers) peuvent modifier ou approuver une synthèse."
 
 

@@ -41,14 +41,21 @@ def page(chromium, server):
     context.close()
 
 
+def log_in(page, on_login_page: bool = False) -> None:
+    """Sign in as marie: on the login page the app redirected to (keeping its `next`), or from /connexion."""
+    if not on_login_page:
+        page.goto("/connexion")
+    page.fill("input[name=username]", "marie")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/connexion'] button[type=submit]")
+
+
 def test_an_expert_searches_narrows_reads_judges_and_follows(page, artifacts):
     shots = artifacts / "web"
     shots.mkdir(exist_ok=True)
     page.goto("/recherche?q=nanosatellite")
     assert "/connexion" in page.url
-    page.fill("input[name=username]", "marie")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/connexion'] button[type=submit]")
+    log_in(page, on_login_page=True)
     page.wait_for_url("**/recherche?q=nanosatellite")
     page.screenshot(path=str(shots / "1-recherche.png"), full_page=True)
     total = int(page.inner_text("p.total strong"))
@@ -92,10 +99,7 @@ def test_an_expert_searches_narrows_reads_judges_and_follows(page, artifacts):
 
 
 def test_a_hostile_article_runs_no_script(page, server, artifacts):
-    page.goto("/connexion")
-    page.fill("input[name=username]", "marie")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/connexion'] button[type=submit]")
+    log_in(page)
     page.goto("/recherche?q=attackers+abuse+news+feeds")
     page.click(".hit h3 a >> nth=0")
     page.wait_for_url("**/article/**")
@@ -113,10 +117,7 @@ def test_a_watch_officer_edits_and_approves_a_draft(page, config, artifacts):
     from index import open_index
 
     reviewed = with_review(config)   # the draft is on disk: the running app serves it as it is
-    page.goto("/connexion")
-    page.fill("input[name=username]", "marie")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/connexion'] button[type=submit]")
+    log_in(page)
     page.goto("/syntheses/")
     page.click("main a[href='/relecture']")
     page.wait_for_url("**/relecture")
